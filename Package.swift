@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "crm-host",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "crm-host", targets: ["crm-host"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // Debian's liblua5.4 and libqrencode, seen through pkg-config.
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The only C we write: error boundary, capped allocator, count hook, string caps.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "Lua", dependencies: ["CLua", "CLuaShim"]),
+        .target(name: "CRMCore"),
+        .target(name: "CRMScripting", dependencies: [
+            "Lua", "CRMCore",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "CRMStore", dependencies: [
+            "CRMCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "CRMSessions", dependencies: [
+            "CRMCore", "CRMStore", "CRMScripting", "CQREncode",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "CRMServer", dependencies: [
+            "CRMCore", "CRMStore", "CRMScripting", "CRMSessions",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Web")]),
+        .executableTarget(name: "crm-host", dependencies: [
+            "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "LuaTests", dependencies: ["Lua", "CLuaShim"]),
+        .testTarget(name: "CRMScriptingTests", dependencies: ["CRMScripting", "Lua"],
+                    resources: [.copy("Hostile")]),
+        .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMCore"]),
+        .testTarget(name: "CRMSessionsTests", dependencies: ["CRMSessions", "CRMStore", "CRMScripting"]),
+        .testTarget(name: "CRMServerTests", dependencies: [
+            "CRMServer", "CRMSessions", "CRMStore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+    ]
+)

@@ -1,0 +1,120 @@
+/* The per-call budget: instruction count and deadline through a count hook that
+   stays armed once it fires, so a script's pcall cannot swallow the stop. */
+#include "crm_internal.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define HOOK_INTERVAL 1000
+
+uint64_t crm_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+void crm_record_where(lua_State *L, char *out, size_t size) {
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(out, size, "%s:%d", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+    out[0] = '\0';
+}
+
+static const char *stop_message(crm_lua_ctx *ctx) {
+    switch (ctx->stop) {
+    case CRM_STOP_INSTRUCTIONS: return "instruction limit exceeded";
+    case CRM_STOP_DEADLINE: return "time limit exceeded";
+    case CRM_STOP_MEMORY: return "memory limit exceeded";
+    default: return "stopped";
+    }
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    crm_lua_ctx *ctx = crm_ctx(L);
+    ctx->running = L;
+    if (ctx->stop == CRM_STOP_NONE) {
+        if (lua_gethookcount(L) != HOOK_INTERVAL) {
+            /* A thread still armed from an earlier stop: back to the normal pace. */
+            lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
+            return;
+        }
+        ctx->instructions_left -= HOOK_INTERVAL;
+        if (ctx->instruction_limit > 0 && ctx->instructions_left <= 0)
+            ctx->stop = CRM_STOP_INSTRUCTIONS;
+        else if (ctx->deadline_ns != 0 && crm_monotonic_ns() > ctx->deadline_ns)
+            ctx->stop = CRM_STOP_DEADLINE;
+        else
+            return;
+        crm_record_where(L, ctx->stop_where, sizeof ctx->stop_where);
+    }
+    /* Fire again on the very next instruction of this thread. */
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "%s", stop_message(ctx));
+}
+
+void crm_begin_call(lua_State *L, int64_t instructions, uint64_t deadline_ns) {
+    crm_lua_ctx *ctx = crm_ctx(L);
+    ctx->instruction_limit = instructions;
+    ctx->instructions_left = instructions;
+    ctx->deadline_ns = deadline_ns;
+    ctx->stop = CRM_STOP_NONE;
+    ctx->stop_where[0] = '\0';
+    ctx->running = L;
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
+}
+
+/* Message handler: adds a traceback to string messages; never calls __tostring. */
+static int traceback_handler(lua_State *L) {
+    crm_lua_ctx *ctx = crm_ctx(L);
+    int enforce = ctx->enforce;
+    ctx->enforce = 0;
+    const char *message;
+    int type = lua_type(L, 1);
+    if (type == LUA_TSTRING || type == LUA_TNUMBER) {
+        message = lua_tostring(L, 1);
+    } else if (type == LUA_TNIL) {
+        message = "nil error";
+    } else {
+        message = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, message, 1);
+    ctx->enforce = enforce;
+    return 1;
+}
+
+int crm_pcall(lua_State *L, int nargs, int nresults) {
+    crm_lua_ctx *ctx = crm_ctx(L);
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, traceback_handler);
+    lua_insert(L, base);
+    ctx->enforce = 1;
+    int status = lua_pcall(L, nargs, nresults, base);
+    ctx->enforce = 0;
+    lua_remove(L, base);
+    if (status == LUA_OK && ctx->stop != CRM_STOP_NONE) {
+        /* The script caught the stop with pcall and returned: still a failure. */
+        lua_settop(L, base - 1);
+        lua_pushstring(L, stop_message(ctx));
+        status = LUA_ERRRUN;
+    }
+    return status;
+}
+
+int crm_load(lua_State *L, const char *code, size_t length, const char *chunkname) {
+    crm_lua_ctx *ctx = crm_ctx(L);
+    ctx->enforce = 1;
+    int status = luaL_loadbufferx(L, code, length, chunkname, "t");
+    ctx->enforce = 0;
+    return status;
+}
+
+void crm_collect_garbage(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+
+size_t crm_memory_in_use(lua_State *L) {
+    return (size_t)lua_gc(L, LUA_GCCOUNT) * 1024u + (size_t)lua_gc(L, LUA_GCCOUNTB);
+}

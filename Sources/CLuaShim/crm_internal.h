@@ -1,0 +1,28 @@
+#ifndef CRM_INTERNAL_H
+#define CRM_INTERNAL_H
+
+#include "crm_lua.h"
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
+
+static inline crm_lua_ctx *crm_ctx(lua_State *L) {
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    return (crm_lua_ctx *)ud;
+}
+
+/* Records "chunk:line" of the innermost Lua function of `L` into `out`. */
+void crm_record_where(lua_State *L, char *out, size_t size);
+
+/* Calls upvalue 1 (the wrapped original) with all arguments, returns all results. */
+static inline int crm_forward_upvalue(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Installs the capped string functions into the string table at `index`. */
+void crm_cap_string_library(lua_State *L, int index);
+
+#endif

@@ -1,0 +1,46 @@
+import Foundation
+
+/// An instance (one WhatsApp number) is named by a UUID string.
+public typealias InstanceID = String
+/// Conversations and messages are rows with integer keys.
+public typealias ConversationID = Int64
+public typealias MessageRowID = Int64
+
+/// The life of an instance's session (SPEC §3, §4).
+public enum InstanceStatus: String, Sendable, Codable, CaseIterable {
+    case disconnected = "DISCONNECTED"
+    case connecting = "CONNECTING"
+    case qr = "QR"
+    case connected = "CONNECTED"
+    case loggedOut = "LOGGED_OUT"
+    case failed = "FAILED"
+}
+
+/// Who a contact is. A phone number is not an identity: WhatsApp usernames come
+/// with a business-scoped user id and may hide the phone (SPEC §3).
+public struct ContactIdentity: Hashable, Sendable, Codable {
+    /// Digits only, when known.
+    public var phone: String?
+    /// Business-scoped user id (`BR.1502576394655843`) or a linked id, when known.
+    public var userID: String?
+    public var username: String?
+
+    public init(phone: String? = nil, userID: String? = nil, username: String? = nil) {
+        self.phone = phone.map(PhoneNumber.digits)
+        self.userID = userID
+        self.username = username
+    }
+
+    /// The conversation key: the phone digits when known, else the user id.
+    public var contactID: String? { phone ?? userID }
+
+    /// Where replies go: the phone when known, else the user id.
+    public var replyAddress: String? { phone ?? userID }
+}
+
+public enum PhoneNumber {
+    /// `+55 (11) 97777-0000` → `5511977770000`.
+    public static func digits(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init))
+    }
+}

@@ -1,0 +1,26 @@
+/// How much one state may take. Every limit names itself in the error a script
+/// gets when it hits it, so an author knows which one and where.
+public struct LuaLimits: Sendable, Equatable {
+    /// Bytes the state may hold while script code runs.
+    public var memory: Int = 32 << 20
+    /// VM instructions one call (one event) may execute; counted in steps of 1,000.
+    public var instructionsPerCall: Int64 = 10_000_000
+    /// Wall-clock time one call may take, as a backstop to the instruction count.
+    public var timePerCall: Duration = .seconds(2)
+    /// Largest string `string.rep` may build.
+    public var stringRepBytes: Int = 1 << 20
+    /// Largest subject given to find, match, gmatch and gsub.
+    public var patternSubjectBytes: Int = 256 << 10
+    /// Longest pattern.
+    public var patternBytes: Int = 1_024
+    /// Worst-case matcher steps a pattern may need on its subject.
+    public var patternWork: Double = 4e8
+    /// Elements one `table.move` may touch.
+    public var tableMoveElements: Int = 1 << 22
+    /// Nesting depth when a value is copied out of Lua.
+    public var valueDepth: Int = 32
+    /// Entries (all tables together) when a value is copied out of Lua.
+    public var valueEntries: Int = 100_000
+
+    public init() {}
+}
