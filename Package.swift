@@ -52,9 +52,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "LuaTests", dependencies: ["Lua", "CLuaShim"]),
-        .testTarget(name: "CRMScriptingTests", dependencies: ["CRMScripting", "Lua"],
-                    resources: [.copy("Hostile")]),
+        .testTarget(name: "LuaTests", dependencies: ["Lua", "CLuaShim"], resources: [.copy("Hostile")]),
+        .testTarget(name: "CRMScriptingTests", dependencies: ["CRMScripting", "Lua"]),
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMCore"]),
         .testTarget(name: "CRMSessionsTests", dependencies: ["CRMSessions", "CRMStore", "CRMScripting"]),
         .testTarget(name: "CRMServerTests", dependencies: [

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Not built yet.")
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sim", abstract: "Not built yet.")
+}

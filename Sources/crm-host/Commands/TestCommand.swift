@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Not built yet.")
+}
