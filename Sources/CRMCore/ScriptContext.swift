@@ -37,7 +37,7 @@ public struct ConversationView: Sendable, Equatable {
 /// What scripts may read of the world while they handle an event, always
 /// scoped to one instance. The pipeline backs it with storage (plus the writes
 /// of earlier events of the same batch); fixtures back it with memory.
-public protocol ScriptContext: Sendable {
+public protocol ScriptContext {
     var instance: InstanceInfo { get }
     /// The clock scripts see (`crm.now`, `os.time`); fixed in fixture tests.
     var now: Date { get }
