@@ -51,6 +51,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLuaShim"], resources: [.copy("Hostile")]),
         .testTarget(name: "CRMScriptingTests", dependencies: ["CRMScripting", "Lua"]),
