@@ -121,7 +121,7 @@ extension LuaState {
                 for result in results { host.push(result) }
                 return Int32(results.count)
             } catch {
-                host.pushString(error.message)
+                host.pushString((error as? LuaError)?.message ?? String(describing: error))
                 return CRM_HOST_ERROR
             }
         }
