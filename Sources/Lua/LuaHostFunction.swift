@@ -71,7 +71,7 @@ extension LuaState {
                 lua_pushvalue(L, -2)
                 lua_rawset(L, -4)
             }
-            lua_rotate(L, -3, -1)
+            lua_rotate(L, -2, 1)
             pop(1)
         }
         lua_rotate(L, -2, 1)

@@ -19,7 +19,7 @@ enum LuaConversions {
             var table = LuaTable([
                 "id": .text(message.whatsappID),
                 "conversation": .integer(message.conversation),
-                "from": optional(message.contact.contactID),
+                "from": optional(message.sender ?? message.contact.contactID),
                 "phone": optional(message.contact.phone),
                 "user_id": optional(message.contact.userID),
                 "username": optional(message.contact.username),
