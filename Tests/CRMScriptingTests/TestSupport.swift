@@ -4,7 +4,7 @@ import Foundation
 import XCTest
 
 /// A scripts directory in a temporary folder, removed at the end of the test.
-final class ScriptsFolder {
+final class ScriptsFolder: Sendable {
     let url: URL
 
     init() throws {
