@@ -124,6 +124,16 @@ final class ScriptEngineTests: XCTestCase {
         XCTAssertNil(status?.version)
     }
 
+    func test_removedInstanceIsForgottenAndItsFolderUnbound() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/main.lua", bot("v1"))
+        let engine = ScriptEngine(directory: folder.url)
+        engine.instanceAppeared(vendas)
+        engine.instanceRemoved(vendas.id)
+        XCTAssertEqual(engine.statuses().count, 0)
+        XCTAssertEqual(engine.unboundFolders(), ["vendas"])
+    }
+
     func test_eventFailureIsRecordedInTheStatus() throws {
         let folder = try ScriptsFolder()
         try folder.write("vendas/main.lua", "on('message', function(msg)\n  error('quebrou')\nend)")

@@ -17,6 +17,9 @@ extension CRMAPI {
         }
         state.register("decode", in: "crm_json") { _, arguments throws(LuaError) in
             let text = try arguments.string(1, function: "crm.json.decode")
+            guard text.utf8.count <= binding.caps.jsonTextBytes else {
+                throw LuaError(kind: .runtime, message: "crm.json.decode: text of \(text.utf8.count) bytes, the limit is \(binding.caps.jsonTextBytes)")
+            }
             guard let value = try? JSONText.decode(text) else {
                 throw LuaError(kind: .runtime, message: "crm.json.decode: not valid JSON")
             }
@@ -35,11 +38,19 @@ extension CRMAPI {
     }
 
     private func log(_ level: ScriptLogEntry.Level, _ arguments: LuaArguments) {
+        binding.logLines += 1
+        let name = binding.scope?.instanceName ?? binding.instanceName
+        guard binding.logLines <= binding.caps.logLinesPerEvent else {
+            if binding.logLines == binding.caps.logLinesPerEvent + 1 {
+                binding.log(ScriptLogEntry(instance: name, level: .warn,
+                                           message: "further log lines of this event dropped (the limit is \(binding.caps.logLinesPerEvent))"))
+            }
+            return
+        }
         var parts: [String] = []
         for position in 0..<arguments.count {
             parts.append((try? arguments.value(position + 1)).map(LuaConversions.text) ?? "?")
         }
-        let name = binding.scope?.instanceName ?? binding.instanceName
         binding.log(ScriptLogEntry(instance: name, level: level, message: parts.joined(separator: " ")))
     }
 }

@@ -26,7 +26,7 @@ public final class ScriptRuntime {
         self.sources = sources
         self.caps = caps
         self.loadedAt = Date()
-        binding = CRMAPI.Binding(instanceName: instance?.name ?? sources.folder, log: log)
+        binding = CRMAPI.Binding(instanceName: instance?.name ?? sources.folder, caps: caps, log: log)
         do {
             state = try LuaState(limits: caps.lua)
         } catch {
@@ -72,6 +72,7 @@ public final class ScriptRuntime {
         guard let dispatch else { return .none }
         let scope = EventScope(context: context, caps: caps)
         binding.scope = scope
+        binding.logLines = 0
         defer { binding.scope = nil }
         if context.instance != instance { update(instance: context.instance) }
         state.fixedClock = max(context.now.timeIntervalSince1970, 1)
