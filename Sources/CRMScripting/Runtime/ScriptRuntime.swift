@@ -6,7 +6,9 @@ import Lua
 /// its handlers. Not thread-safe: its owner serialises events, and replaces it
 /// only between two of them.
 public final class ScriptRuntime {
+    /// The files this version was built from; `sources.version` is its hash.
     public let sources: ScriptSources
+    /// When this version finished loading, for `GET /api/scripts`.
     public let loadedAt: Date
     private let state: LuaState
     private let caps: ScriptCaps
