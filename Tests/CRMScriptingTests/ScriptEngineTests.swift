@@ -134,6 +134,19 @@ final class ScriptEngineTests: XCTestCase {
         XCTAssertEqual(engine.unboundFolders(), ["vendas"])
     }
 
+    func test_folderWithoutMainIsReportedOnceAndLoadsWhenMainAppears() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/pricing.lua", "return {}")
+        let problems = Problems()
+        let engine = ScriptEngine(directory: folder.url, onProblem: problems.append)
+        XCTAssertEqual(engine.instanceAppeared(vendas).lastError?.message, "vendas/main.lua not found: every bot folder needs one")
+        engine.reload()
+        XCTAssertEqual(problems.all.count, 1)
+        try folder.write("vendas/main.lua", bot("pronto"))
+        engine.reload()
+        XCTAssertEqual(reply(engine, vendas), "pronto")
+    }
+
     func test_eventFailureIsRecordedInTheStatus() throws {
         let folder = try ScriptsFolder()
         try folder.write("vendas/main.lua", "on('message', function(msg)\n  error('quebrou')\nend)")

@@ -160,9 +160,9 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
             return
         }
         let running = slot.lock.withLock { slot.folder == folder ? slot.runtime : nil }
+        let sources = ScriptSources.read(directory: directory, folder: folder)
+        if sources.version == running?.sources.version || sources.version == failedVersion { return }
         do {
-            let sources = try ScriptSources.read(directory: directory, folder: folder)
-            if sources.version == running?.sources.version || sources.version == failedVersion { return }
             let runtime = try ScriptRuntime(sources: sources, instance: info, caps: caps, log: scriptLog)
             slot.lock.withLock {
                 slot.runtime = runtime
@@ -174,11 +174,10 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
             logger.info("bot loaded", metadata: ["instance": .string(info.name), "folder": .string(folder),
                                                  "version": .string(sources.version)])
         } catch {
-            let version = try? ScriptSources.read(directory: directory, folder: folder).version
             slot.lock.withLock {
                 if slot.folder != folder { slot.runtime = nil }
                 slot.folder = folder
-                slot.failedVersion = version
+                slot.failedVersion = sources.version
                 slot.lastError = error
                 slot.lastErrorAt = Date()
             }

@@ -36,13 +36,7 @@ public struct FixtureRunner: Sendable {
                 return path.lowercased().contains(filter) || testCase.name.lowercased().contains(filter)
             }
             guard !cases.isEmpty else { continue }
-            let sources: ScriptSources
-            do {
-                sources = try ScriptSources.read(directory: directory, folder: folder)
-            } catch {
-                run.problems.append(FixtureError(file: path, line: nil, message: "cannot load the bot: \(error)"))
-                continue
-            }
+            let sources = ScriptSources.read(directory: directory, folder: folder)
             for testCase in cases { run.results.append(self.run(testCase, of: file, sources: sources)) }
         }
         return run

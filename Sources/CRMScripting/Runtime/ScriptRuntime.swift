@@ -25,6 +25,10 @@ public final class ScriptRuntime {
     /// - Throws: `ScriptFailure` with file and line when a file does not compile or `main.lua` fails.
     public init(sources: ScriptSources, instance: InstanceInfo?, caps: ScriptCaps = ScriptCaps(),
                 log: @escaping ScriptLogSink) throws(ScriptFailure) {
+        guard let main = sources.files[sources.mainChunk] else {
+            throw ScriptFailure(kind: "missing entry point", message: "\(sources.mainChunk) not found: every bot folder needs one",
+                                file: sources.mainChunk)
+        }
         self.sources = sources
         self.caps = caps
         self.loadedAt = Date()
@@ -59,9 +63,9 @@ public final class ScriptRuntime {
                 return 3
             }
             state.release(prelude)
-            let main = try state.load(sources.files[sources.mainChunk] ?? "", chunk: sources.mainChunk)
-            _ = try state.call(main, instructions: caps.loadInstructions)
-            state.release(main)
+            let entry = try state.load(main, chunk: sources.mainChunk)
+            _ = try state.call(entry, instructions: caps.loadInstructions)
+            state.release(entry)
         } catch {
             throw ScriptRuntime.failure(error)
         }
