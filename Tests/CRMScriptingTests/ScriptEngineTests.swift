@@ -147,6 +147,18 @@ final class ScriptEngineTests: XCTestCase {
         XCTAssertEqual(reply(engine, vendas), "pronto")
     }
 
+    func test_runawayBotOnOneInstanceDoesNotStopAnother() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/main.lua", "on('message', function() while true do end end)")
+        try folder.write("suporte/main.lua", bot("suporte ok"))
+        var caps = ScriptCaps()
+        caps.lua.instructionsPerCall = 200_000
+        let engine = ScriptEngine(directory: folder.url, caps: caps)
+        XCTAssertNil(reply(engine, vendas))
+        XCTAssertEqual(engine.statuses().first { $0.instance.id == vendas.id }?.lastError?.kind, "instruction limit")
+        XCTAssertEqual(reply(engine, suporte), "suporte ok")
+    }
+
     func test_eventFailureIsRecordedInTheStatus() throws {
         let folder = try ScriptsFolder()
         try folder.write("vendas/main.lua", "on('message', function(msg)\n  error('quebrou')\nend)")

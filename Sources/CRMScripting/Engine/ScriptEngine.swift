@@ -13,7 +13,7 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     private let logger: Logger
     private let scriptLog: ScriptLogSink
     private let onProblem: @Sendable (ScriptProblem) -> Void
-    /// Guards `slots`, `folders` and `reportedUnbound`.
+    /// Guards `slots`, `folders`, `reportedUnbound` and `watcher`.
     private let lock = NSLock()
     /// One rebinding or reload at a time; never held by an event.
     private let reloadLock = NSLock()
@@ -111,17 +111,21 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     /// Starts reloading on every save under the directory.
     /// - Parameter debounce: quiet time after the last change before reloading.
     public func watch(debounce: Duration = .milliseconds(25)) throws(ScriptsWatcher.Failure) {
-        guard watcher == nil else { return }
+        guard lock.withLock({ watcher == nil }) else { return }
         let watcher = try ScriptsWatcher(directory: directory, debounce: debounce) { [weak self] in
             self?.reload()
         }
-        self.watcher = watcher
+        lock.withLock { self.watcher = watcher }
         watcher.start()
     }
 
+    /// Stops reloading on saves; `reload()` still works.
     public func stopWatching() {
+        let watcher = lock.withLock { () -> ScriptsWatcher? in
+            defer { self.watcher = nil }
+            return self.watcher
+        }
         watcher?.stop()
-        watcher = nil
     }
 
     // MARK: Binding and loading
