@@ -111,12 +111,12 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     /// Starts reloading on every save under the directory.
     /// - Parameter debounce: quiet time after the last change before reloading.
     public func watch(debounce: Duration = .milliseconds(25)) throws(ScriptsWatcher.Failure) {
-        guard lock.withLock({ watcher == nil }) else { return }
-        let watcher = try ScriptsWatcher(directory: directory, debounce: debounce) { [weak self] in
+        guard lock.withLock({ self.watcher == nil }) else { return }
+        let fresh = try ScriptsWatcher(directory: directory, debounce: debounce) { [weak self] in
             self?.reload()
         }
-        lock.withLock { self.watcher = watcher }
-        watcher.start()
+        lock.withLock { self.watcher = fresh }
+        fresh.start()
     }
 
     /// Stops reloading on saves; `reload()` still works.
