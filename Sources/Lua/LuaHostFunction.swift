@@ -71,7 +71,7 @@ extension LuaState {
                 lua_pushvalue(L, -2)
                 lua_rawset(L, -4)
             }
-            lua_rotate(L, -3, -1)
+            lua_rotate(L, -2, 1)
             pop(1)
         }
         lua_rotate(L, -2, 1)
@@ -121,7 +121,7 @@ extension LuaState {
                 for result in results { host.push(result) }
                 return Int32(results.count)
             } catch {
-                host.pushString(error.message)
+                host.pushString((error as? LuaError)?.message ?? String(describing: error))
                 return CRM_HOST_ERROR
             }
         }

@@ -1,4 +1,5 @@
 import CLua
+import Foundation
 import CLuaShim
 
 /// One Lua state: its memory, its budget, its host functions. Not thread-safe;
