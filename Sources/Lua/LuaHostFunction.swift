@@ -111,6 +111,9 @@ extension LuaState {
         crm_set_dispatch { state, owner, functionID in
             guard let state, let owner else { return CRM_HOST_RAISE }
             let host = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()
+            let mainThread = host.L
+            host.L = state
+            defer { host.L = mainThread }
             let arguments = LuaArguments(state: host, count: Int(lua_gettop(state)))
             do {
                 let results = try host.hostFunctions[Int(functionID)](host, arguments)

@@ -7,7 +7,9 @@ import CLuaShim
 /// into it is in flight.
 public final class LuaState {
     public let limits: LuaLimits
-    let L: OpaquePointer
+    /// The thread being worked on: the main thread, or while a host function runs,
+    /// the coroutine that called it (its arguments and results live on its stack).
+    var L: OpaquePointer
     let context: UnsafeMutablePointer<crm_lua_ctx>
     var hostFunctions: [LuaHostFunction] = []
     private(set) var isCallInFlight = false
