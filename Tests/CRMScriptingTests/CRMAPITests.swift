@@ -173,7 +173,7 @@ final class CRMAPITests: XCTestCase {
         """, log: lines.append)
         _ = bot.handle(scene.message("oi"), context: scene.context)
         XCTAssertEqual(lines.all, [
-            ScriptLogEntry(instance: "vendas", level: .info, message: "loading 1"),
+            ScriptLogEntry(instance: "vendas", level: .info, message: "loading\t1"),
             ScriptLogEntry(instance: "vendas", level: .info, message: "oi João"),
             ScriptLogEntry(instance: "vendas", level: .warn, message: "{\"a\":1}"),
             ScriptLogEntry(instance: "vendas", level: .error, message: "falhou"),

@@ -3,7 +3,7 @@ import Foundation
 import Lua
 
 extension CRMAPI {
-    /// `crm.now`, `crm.json`, `crm.log` and `print`: they act on nothing outside the script.
+    /// `crm.now`, `crm.json`, `crm.log`, and where `print` and `warn` go: they act on nothing outside the script.
     func installUtilities(on state: LuaState) {
         state.register("now", in: "crm") { _, _ in
             [LuaConversions.seconds(binding.scope?.context.now ?? Date())]
@@ -31,26 +31,31 @@ extension CRMAPI {
                 return []
             }
         }
-        state.register("print") { _, arguments throws(LuaError) in
-            log(.info, arguments)
-            return []
-        }
+        state.printHandler = { [binding] line in binding.write(.info, line) }
+        state.warningHandler = { [binding] line in binding.write(.warn, line) }
     }
 
     private func log(_ level: ScriptLogEntry.Level, _ arguments: LuaArguments) {
-        binding.logLines += 1
-        let name = binding.scope?.instanceName ?? binding.instanceName
-        guard binding.logLines <= binding.caps.logLinesPerEvent else {
-            if binding.logLines == binding.caps.logLinesPerEvent + 1 {
-                binding.log(ScriptLogEntry(instance: name, level: .warn,
-                                           message: "further log lines of this event dropped (the limit is \(binding.caps.logLinesPerEvent))"))
-            }
-            return
-        }
         var parts: [String] = []
         for position in 0..<arguments.count {
             parts.append((try? arguments.value(position + 1)).map(LuaConversions.text) ?? "?")
         }
-        binding.log(ScriptLogEntry(instance: name, level: level, message: parts.joined(separator: " ")))
+        binding.write(level, parts.joined(separator: " "))
+    }
+}
+
+extension CRMAPI.Binding {
+    /// Passes a line to the sink, up to the cap of lines per event.
+    func write(_ level: ScriptLogEntry.Level, _ message: String) {
+        logLines += 1
+        let name = scope?.instanceName ?? instanceName
+        guard logLines <= caps.logLinesPerEvent else {
+            if logLines == caps.logLinesPerEvent + 1 {
+                log(ScriptLogEntry(instance: name, level: .warn,
+                                   message: "further log lines of this event dropped (the limit is \(caps.logLinesPerEvent))"))
+            }
+            return
+        }
+        log(ScriptLogEntry(instance: name, level: level, message: message))
     }
 }
