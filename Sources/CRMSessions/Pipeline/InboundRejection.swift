@@ -12,6 +12,8 @@ public enum InboundRejection: Error, Sendable, Equatable, CustomStringConvertibl
     case missingContact(whatsappID: String)
     /// The pipeline was stopped before the message was committed: deliver it again.
     case stopped
+    /// The database refused the write (disk full, I/O error): deliver it again later.
+    case storageFailed(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum InboundRejection: Error, Sendable, Equatable, CustomStringConvertibl
         case .missingWhatsAppID(let id): return "a message to instance \(id) carries no WhatsApp message id"
         case .missingContact(let id): return "message \(id) names no contact: it needs a phone, a user id or a group"
         case .stopped: return "the host is stopping; the message was not stored, deliver it again"
+        case .storageFailed(let reason): return "the message could not be stored (\(reason)); deliver it again later"
         }
     }
 

@@ -86,7 +86,7 @@ public final class MessagePipeline: Sendable {
         } catch let rejection as InboundRejection {
             throw rejection
         } catch {
-            throw .stopped
+            throw .storageFailed(String(describing: error))
         }
     }
 

@@ -73,6 +73,7 @@ final class OutboxWorker: Sendable {
             pipeline.submit(.sendOutcome(entry, outcome))
             state.withLock { $0.inFlight -= 1 }
         }
+        sendsDue.signal()
     }
 
     private func handOver(_ entry: OutboxEntry) async -> SendOutcome {

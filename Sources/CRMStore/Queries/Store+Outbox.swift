@@ -5,20 +5,17 @@ import GRDB
 extension CRMStore {
     /// Takes up to `limit` due sends, oldest first, marking them `sending` so no
     /// other claim returns them.
-    /// - Parameter busy: instances whose sends are not to be claimed now.
-    public func claimDueSends(now: Date = Date(), limit: Int, skipping busy: Set<InstanceID> = []) throws -> [OutboxEntry] {
+    public func claimDueSends(now: Date = Date(), limit: Int) throws -> [OutboxEntry] {
         try pool.write { db in
             let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: """
                 SELECT outbox.*, conversations.last_inbound_at FROM outbox
                 JOIN conversations ON conversations.id = outbox.conversation_id
                 WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ?
                 ORDER BY outbox.next_attempt_at, outbox.id LIMIT ?
-                """), arguments: [now.storageSeconds, limit + busy.count * 4])
-                .filter { !busy.contains($0.instanceID) }
-                .prefix(limit)
+                """), arguments: [now.storageSeconds, limit])
             let claim = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
             for entry in entries { try claim.execute(arguments: [entry.id]) }
-            return Array(entries)
+            return entries
         }
     }
 

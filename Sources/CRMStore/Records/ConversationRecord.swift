@@ -57,7 +57,7 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
         try String.fetchAll(db.cachedStatement(sql: """
             SELECT tags.name FROM conversation_tags JOIN tags ON tags.id = conversation_tags.tag_id
             WHERE conversation_tags.conversation_id = ? ORDER BY tags.name
-            """), arguments: [id])
+            """), arguments: [conversation])
     }
 }
 

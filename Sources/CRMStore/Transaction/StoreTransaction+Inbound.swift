@@ -109,13 +109,15 @@ extension StoreTransaction {
     /// once a message shows both belong to one person.
     private func merge(_ source: ConversationID, into target: ConversationID) throws {
         guard let old = try ConversationRecord.fetch(db, id: source) else { return }
-        try db.execute(sql: """
-            UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2;
-            UPDATE outbox SET conversation_id = ?1 WHERE conversation_id = ?2;
-            INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id)
-              SELECT ?1, tag_id FROM conversation_tags WHERE conversation_id = ?2;
-            DELETE FROM conversations WHERE id = ?2;
-            """, arguments: [target, source])
+        for sql in ["UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2",
+                    "UPDATE outbox SET conversation_id = ?1 WHERE conversation_id = ?2",
+                    """
+                    INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id)
+                    SELECT ?1, tag_id FROM conversation_tags WHERE conversation_id = ?2
+                    """,
+                    "DELETE FROM conversations WHERE id = ?2"] {
+            try db.execute(sql: sql, arguments: [target, source])
+        }
         try db.execute(sql: """
             UPDATE conversations SET
               contact_user_id = coalesce(contact_user_id, ?),
