@@ -173,7 +173,7 @@ final class CRMAPITests: XCTestCase {
         """, log: lines.append)
         _ = bot.handle(scene.message("oi"), context: scene.context)
         XCTAssertEqual(lines.all, [
-            ScriptLogEntry(instance: "vendas", level: .info, message: "loading 1"),
+            ScriptLogEntry(instance: "vendas", level: .info, message: "loading\t1"),
             ScriptLogEntry(instance: "vendas", level: .info, message: "oi João"),
             ScriptLogEntry(instance: "vendas", level: .warn, message: "{\"a\":1}"),
             ScriptLogEntry(instance: "vendas", level: .error, message: "falhou"),
@@ -295,5 +295,48 @@ final class CRMAPITests: XCTestCase {
         XCTAssertEqual(stuck.actions, [])
         XCTAssertEqual(bot.handle(scene.message("oi"), context: scene.context).actions,
                        [.send(conversation: scene.conversation, content: OutgoingContent(text: "antes"))])
+    }
+
+    func test_apiWorksFromInsideACoroutine() throws {
+        let scene = Scene()
+        let bot = try runtime("""
+        on("message", function(msg)
+          local step = coroutine.wrap(function()
+            crm.tag(msg.conversation, "dentro")
+            coroutine.yield()
+            msg:reply("depois")
+          end)
+          step()
+          step()
+        end)
+        """)
+        XCTAssertEqual(bot.handle(scene.message("oi"), context: scene.context).actions, [
+            .tag(conversation: scene.conversation, tag: "dentro"),
+            .send(conversation: scene.conversation, content: OutgoingContent(text: "depois")),
+        ])
+    }
+
+    func test_groupMessageCarriesTheGroupAndTheMember() throws {
+        let context = MemoryScriptContext(instance: Scene.vendas, now: Scene.clock)
+        let group = GroupRef(id: "120363@g.us", name: "Clientes VIP")
+        let id = context.conversation(contact: ContactIdentity(userID: group.id), key: group.id, name: nil, group: group)
+        let bot = try runtime("on('message', function(msg) crm.kv.set('g', { msg.is_group, msg.group.id, msg.group.name, msg.from }) end)")
+        let event = ScriptEvent.message(MessageEvent(whatsappID: "w", conversation: id, contact: ContactIdentity(userID: group.id),
+                                                     name: "Ana", text: "oi", group: group, sender: "5511955556666", at: Scene.clock))
+        XCTAssertEqual(bot.handle(event, context: context).actions, [.kvSet(key: "g", value: .array([
+            .bool(true), .string("120363@g.us"), .string("Clientes VIP"), .string("5511955556666"),
+        ]))])
+    }
+
+    func test_logLinesPerEventAreCapped() throws {
+        let scene = Scene()
+        let lines = LogLines()
+        var caps = ScriptCaps()
+        caps.logLinesPerEvent = 3
+        let bot = try runtime("on('message', function() for i = 1, 1000 do crm.log.info(i) end end)", caps: caps, log: lines.append)
+        XCTAssertNil(bot.handle(scene.message("oi"), context: scene.context).failure)
+        XCTAssertEqual(lines.all.map(\.message), ["1", "2", "3", "further log lines of this event dropped (the limit is 3)"])
+        _ = bot.handle(scene.message("oi"), context: scene.context)
+        XCTAssertEqual(lines.all.count, 8, "the count starts again with each event")
     }
 }

@@ -25,14 +25,7 @@ struct CloudWebhookRoutes {
             guard let configuration = await service.cloudConfiguration(instanceID: instanceID) else {
                 throw APIError.notFound("cloud instance")
             }
-            var request = request
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.collectBody(upTo: APIRequestContext.bodyLimit)
-            } catch {
-                throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
-            }
-            let body = Array(buffer.readableBytesView)
+            let body = try await JSONBody.bytes(of: request)
             guard CloudSignature.isValid(body: body, header: request.headers[.init("X-Hub-Signature-256")!],
                                          appSecret: configuration.appSecret) else {
                 throw APIError(.unauthorized, code: "bad_signature", message: "X-Hub-Signature-256 is missing or wrong")
