@@ -139,9 +139,12 @@ extension Daemon: InboxService {
 
     public func metrics() async -> String {
         if let statistics = try? store.statistics() {
-            metrics.set(.init("crm_outbox_depth"), to: Double(statistics.outboxDepth))
+            metrics.set(.init("crm_outbox_depth"), to: Double(statistics.outbox))
+        }
+        if let instances = try? store.allInstances() {
             for status in InstanceStatus.allCases {
-                metrics.set(.init("crm_instances", ["status": status.rawValue]), to: Double(statistics.instancesByStatus[status] ?? 0))
+                metrics.set(.init("crm_instances", ["status": status.rawValue]),
+                            to: Double(instances.filter { $0.status == status }.count))
             }
         }
         return metrics.render()
