@@ -29,7 +29,7 @@ def until(driver, probe, message):
     return WebDriverWait(driver, TIMEOUT, poll_frequency=0.1).until(attempt, message)
 
 
-def testid(name, within=None):
+def by_testid(name, within=None):
     return f'{within or ""} [data-testid="{name}"]'.strip()
 
 
@@ -62,20 +62,22 @@ def card(driver, instance_id):
 
 
 def create_instance(driver, name):
-    """Creates an instance from the form and answers the id its card shows."""
+    """Creates an instance from the form and answers the id its new card shows."""
+    before = {row.get_attribute("data-instance-id") for row in find_all(driver, by_testid("instance-row"))}
     field = find(driver, "#instance-name")
     field.clear()
     field.send_keys(name)
     find(driver, "#create-instance").click()
     return until(driver, lambda d: next((row.get_attribute("data-instance-id")
-                                         for row in find_all(d, testid("instance-row"))
-                                         if row.find_element(By.CSS_SELECTOR, testid("instance-title")).text == name),
+                                         for row in find_all(d, by_testid("instance-row"))
+                                         if row.get_attribute("data-instance-id") not in before
+                                         and row.find_element(By.CSS_SELECTOR, by_testid("instance-title")).text == name),
                                         None), f"card of {name} not shown")
 
 
 def shown_qr(driver, instance_id):
     """The code of the QR the card shows, once its image is drawn."""
-    image = card(driver, instance_id).find_element(By.CSS_SELECTOR, testid("instance-qr"))
+    image = card(driver, instance_id).find_element(By.CSS_SELECTOR, by_testid("instance-qr"))
     drawn = image.is_displayed() and driver.execute_script(
         "return arguments[0].complete && arguments[0].naturalWidth > 0", image)
     return drawn and image.get_attribute("data-qr-code")
@@ -83,7 +85,7 @@ def shown_qr(driver, instance_id):
 
 def pair_from_page(driver, host, instance_id, phone):
     """Connects with the card's button and lets a simulated phone scan the QR the page shows."""
-    card(driver, instance_id).find_element(By.CSS_SELECTOR, testid("connect")).click()
+    card(driver, instance_id).find_element(By.CSS_SELECTOR, by_testid("connect")).click()
     deadline = time.time() + TIMEOUT
     while True:
         code = until(driver, lambda d: shown_qr(d, instance_id), "QR code not shown")
@@ -96,24 +98,24 @@ def pair_from_page(driver, host, instance_id, phone):
     assert scan.json()["instance_id"] == instance_id
     until(driver, lambda d: card(d, instance_id).get_attribute("data-status") == "CONNECTED",
           "instance not shown as connected")
-    number = card(driver, instance_id).find_element(By.CSS_SELECTOR, testid("instance-number")).text
+    number = card(driver, instance_id).find_element(By.CSS_SELECTOR, by_testid("instance-number")).text
     assert number == f"({phone[2:4]}) {phone[4:9]}-{phone[9:]}"
-    assert not card(driver, instance_id).find_element(By.CSS_SELECTOR, testid("qr-panel")).is_displayed()
+    assert not card(driver, instance_id).find_element(By.CSS_SELECTOR, by_testid("qr-panel")).is_displayed()
 
 
 def rows(driver):
-    return find_all(driver, testid("conversation-row"))
+    return find_all(driver, by_testid("conversation-row"))
 
 
 def row_named(driver, name):
     for row in rows(driver):
-        if row.find_element(By.CSS_SELECTOR, testid("conversation-name")).text == name:
+        if row.find_element(By.CSS_SELECTOR, by_testid("conversation-name")).text == name:
             return row
     return None
 
 
 def go(driver, page):
-    find(driver, testid(f"nav-{page}")).click()
+    find(driver, by_testid(f"nav-{page}")).click()
     until(driver, lambda d: d.current_url.endswith("/" + page), f"{page} page not shown")
 
 
@@ -130,38 +132,40 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
 
     sales = create_instance(browser, "WhatsApp Vendas")
     pair_from_page(browser, host, sales, SALES)
-    until(browser, lambda d: find(d, testid("connected-badge")).text == "1 connected", "badge not updated")
+    until(browser, lambda d: find(d, by_testid("connected-badge")).text == "1 connected", "badge not updated")
 
     go(browser, "inbox")
     browser.execute_script("window.stillTheSamePage = true")
     contact_writes(host, SALES, JOAO, "João", "Qual o preço do plano anual?")
     joao = until(browser, lambda d: row_named(d, "João"), "the contact's message did not appear live")
-    assert joao.find_element(By.CSS_SELECTOR, testid("conversation-via")).text == "via (11) 99999-8888"
+    assert joao.find_element(By.CSS_SELECTOR, by_testid("conversation-via")).text == "via (11) 99999-8888"
     assert joao.get_attribute("data-instance-id") == sales
 
     joao.find_element(By.TAG_NAME, "a").click()
     until(browser, lambda d: "Qual o preço do plano anual?" in
-          [m.text for m in find_all(d, testid("message-text"))], "conversation messages not shown")
+          [m.text for m in find_all(d, by_testid("message-text"))], "conversation messages not shown")
     box = find(browser, "#message-input")
     assert browser.switch_to.active_element == box
     box.send_keys("Olá João! O plano anual sai por R$ 990.")
     box.send_keys(Keys.ENTER)
-    reply = until(browser, lambda d: next((m for m in find_all(d, '[data-testid="message"][data-direction="out"]')
-                                            if "R$ 990" in m.text), None), "the reply is not in the conversation")
+    def reply(driver):
+        return next((m for m in find_all(driver, '[data-testid="message"][data-direction="out"]')
+                     if "R$ 990" in m.text), None)
+    until(browser, reply, "the reply is not in the conversation")
     delivered = until(browser, lambda d: next((m for m in requests.get(
         host.url + "/sim/messages", params={"phone": JOAO}, timeout=10).json() if "R$ 990" in m["text"]), None),
         "the reply did not reach the contact")
     assert delivered["from"] == SALES and delivered["to"] == JOAO
-    until(browser, lambda d: reply.get_attribute("data-status") in ("delivered", "read"),
+    until(browser, lambda d: reply(d).get_attribute("data-status") in ("delivered", "read"),
           "the reply's delivery state did not update live")
     assert browser.execute_script("return window.stillTheSamePage") is True
 
     go(browser, "instances")
     support = create_instance(browser, "WhatsApp Suporte")
     pair_from_page(browser, host, support, SUPPORT)
-    until(browser, lambda d: find(d, testid("connected-badge")).text == "2 connected", "badge not updated")
+    until(browser, lambda d: find(d, by_testid("connected-badge")).text == "2 connected", "badge not updated")
     branch = create_instance(browser, "Filial Centro")
-    card(browser, branch).find_element(By.CSS_SELECTOR, testid("connect")).click()
+    card(browser, branch).find_element(By.CSS_SELECTOR, by_testid("connect")).click()
     until(browser, lambda d: shown_qr(d, branch), "QR code of the third instance not shown")
     screenshot(browser, "instances.png")
 
@@ -171,13 +175,13 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
                    group={"id": "120363025555555555", "name": "Clientes VIP"})
     go(browser, "inbox")
     until(browser, lambda d: len(rows(d)) == 4, "not every conversation is listed")
-    assert row_named(browser, "Pedro").find_element(By.CSS_SELECTOR, testid("conversation-via")).text \
+    assert row_named(browser, "Pedro").find_element(By.CSS_SELECTOR, by_testid("conversation-via")).text \
         == "via (11) 98888-7777"
     group = row_named(browser, "Clientes VIP")
-    assert group.find_element(By.CSS_SELECTOR, testid("group-badge")).is_displayed()
+    assert group.find_element(By.CSS_SELECTOR, by_testid("group-badge")).is_displayed()
 
     Select(find(browser, "#filter-instance")).select_by_value(support)
-    until(browser, lambda d: sorted(r.find_element(By.CSS_SELECTOR, testid("conversation-name")).text
+    until(browser, lambda d: sorted(r.find_element(By.CSS_SELECTOR, by_testid("conversation-name")).text
                                     for r in rows(d)) == ["Clientes VIP", "Pedro"],
           "the instance filter did not narrow the list")
     assert {r.get_attribute("data-instance-id") for r in rows(browser)} == {support}
@@ -185,7 +189,7 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
     until(browser, lambda d: len(rows(d)) == 4, "clearing the filter did not bring every conversation back")
 
     row_named(browser, "João").find_element(By.TAG_NAME, "a").click()
-    until(browser, lambda d: "R$ 990" in find(d, testid("message-list")).text, "conversation not reopened")
+    until(browser, lambda d: "R$ 990" in find(d, by_testid("message-list")).text, "conversation not reopened")
     screenshot(browser, "inbox.png")
 
 

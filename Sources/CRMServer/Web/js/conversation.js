@@ -54,6 +54,7 @@ export class ConversationView {
   setRow(row) {
     this.title.textContent = row ? conversationTitle(row) : t('conversation', this.id);
     if (!row) return;
+    this.element.classList.toggle('is-group', Boolean(row.is_group));
     const parts = [t('via', instanceLabel(row.instance))];
     if (row.is_group) parts.unshift(t('group'));
     else if (row.contact_phone && row.contact_name) parts.unshift(formatPhone(row.contact_phone));
@@ -120,12 +121,14 @@ export class ConversationView {
 
   put(message) {
     const known = this.entries.get(message.id);
-    const element = messageElement(known ? { ...known.message, ...message } : message);
     if (known) {
-      known.element.replaceWith(element);
-      this.entries.set(message.id, { message: { ...known.message, ...message }, element });
+      // Only the delivery state changes: updating in place keeps screen readers from reading it all again.
+      known.message = { ...known.message, ...message };
+      known.element.dataset.status = known.message.status ?? '';
+      known.element.querySelector('.meta').replaceWith(metaElement(known.message));
       return;
     }
+    const element = messageElement(message);
     this.entries.set(message.id, { message, element });
     const after = [...this.entries.values()]
       .filter((entry) => entry.element.isConnected && later(entry.message, message))
@@ -176,20 +179,26 @@ function later(a, b) {
 
 function messageElement(message) {
   const outgoing = message.direction === 'out';
-  const status = message.status ?? null;
   const media = message.media_url && /^https?:\/\//.test(message.media_url)
     ? h('a', { href: message.media_url, target: '_blank', rel: 'noopener noreferrer' }, message.media_type || message.media_url)
     : null;
   return h('li', {
     class: `message ${outgoing ? 'out' : 'in'}`, 'data-testid': 'message',
-    dataset: { messageId: message.id, direction: message.direction, status: status ?? '' },
+    dataset: { messageId: message.id, direction: message.direction, status: message.status ?? '' },
   },
+  // Shown in groups only, where the member who wrote matters.
   !outgoing && message.sender ? h('span', { class: 'sender' }, formatPhone(message.sender)) : null,
   h('p', { class: 'text', 'data-testid': 'message-text' }, message.content ?? ''),
   media,
-  h('div', { class: 'meta' },
+  metaElement(message));
+}
+
+/** The time and, for messages we sent, the delivery state (and why a send failed). */
+function metaElement(message) {
+  const status = message.direction === 'out' ? message.status ?? null : null;
+  return h('div', { class: 'meta' },
     h('time', { datetime: message.created_at, title: formatFullTime(message.created_at) }, formatTime(message.created_at)),
-    outgoing && status ? h('span', { class: 'delivery', 'data-testid': 'message-status', 'data-status': status },
+    status ? h('span', { class: 'delivery', 'data-testid': 'message-status', 'data-status': status },
       h('span', { 'aria-hidden': 'true' }, glyphs[status] ?? ''), ' ', t('deliveryNames')[status] ?? status) : null,
-    status === 'failed' && message.reason ? h('span', { class: 'reason' }, message.reason) : null));
+    status === 'failed' && message.reason ? h('span', { class: 'reason' }, message.reason) : null);
 }

@@ -80,7 +80,6 @@ const texts = {
     noError: 'none',
     noScripts: 'No instances have scripts.',
     notLoaded: 'not loaded',
-    at: (place) => `at ${place}`,
   },
   pt: {
     skip: 'Pular para o conteúdo',
@@ -161,7 +160,6 @@ const texts = {
     noError: 'nenhum',
     noScripts: 'Nenhuma instância tem scripts.',
     notLoaded: 'não carregado',
-    at: (place) => `em ${place}`,
   },
 };
 
