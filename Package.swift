@@ -37,6 +37,7 @@ let package = Package(
         ]),
         .target(name: "CRMSessions", dependencies: [
             "CRMCore", "CRMStore", "CRMScripting", "CQREncode",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
