@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "CRMStore", dependencies: [
             "CRMCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CRMSessions", dependencies: [
             "CRMCore", "CRMStore", "CRMScripting", "CQREncode",
@@ -49,6 +50,7 @@ let package = Package(
         .executableTarget(name: "crm-host", dependencies: [
             "Lua", "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

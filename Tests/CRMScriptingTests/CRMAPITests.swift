@@ -173,7 +173,7 @@ final class CRMAPITests: XCTestCase {
         """, log: lines.append)
         _ = bot.handle(scene.message("oi"), context: scene.context)
         XCTAssertEqual(lines.all, [
-            ScriptLogEntry(instance: "vendas", level: .info, message: "loading 1"),
+            ScriptLogEntry(instance: "vendas", level: .info, message: "loading\t1"),
             ScriptLogEntry(instance: "vendas", level: .info, message: "oi João"),
             ScriptLogEntry(instance: "vendas", level: .warn, message: "{\"a\":1}"),
             ScriptLogEntry(instance: "vendas", level: .error, message: "falhou"),
@@ -326,5 +326,17 @@ final class CRMAPITests: XCTestCase {
         XCTAssertEqual(bot.handle(event, context: context).actions, [.kvSet(key: "g", value: .array([
             .bool(true), .string("120363@g.us"), .string("Clientes VIP"), .string("5511955556666"),
         ]))])
+    }
+
+    func test_logLinesPerEventAreCapped() throws {
+        let scene = Scene()
+        let lines = LogLines()
+        var caps = ScriptCaps()
+        caps.logLinesPerEvent = 3
+        let bot = try runtime("on('message', function() for i = 1, 1000 do crm.log.info(i) end end)", caps: caps, log: lines.append)
+        XCTAssertNil(bot.handle(scene.message("oi"), context: scene.context).failure)
+        XCTAssertEqual(lines.all.map(\.message), ["1", "2", "3", "further log lines of this event dropped (the limit is 3)"])
+        _ = bot.handle(scene.message("oi"), context: scene.context)
+        XCTAssertEqual(lines.all.count, 8, "the count starts again with each event")
     }
 }

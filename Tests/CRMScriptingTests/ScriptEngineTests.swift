@@ -124,6 +124,41 @@ final class ScriptEngineTests: XCTestCase {
         XCTAssertNil(status?.version)
     }
 
+    func test_removedInstanceIsForgottenAndItsFolderUnbound() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/main.lua", bot("v1"))
+        let engine = ScriptEngine(directory: folder.url)
+        engine.instanceAppeared(vendas)
+        engine.instanceRemoved(vendas.id)
+        XCTAssertEqual(engine.statuses().count, 0)
+        XCTAssertEqual(engine.unboundFolders(), ["vendas"])
+    }
+
+    func test_folderWithoutMainIsReportedOnceAndLoadsWhenMainAppears() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/pricing.lua", "return {}")
+        let problems = Problems()
+        let engine = ScriptEngine(directory: folder.url, onProblem: problems.append)
+        XCTAssertEqual(engine.instanceAppeared(vendas).lastError?.message, "vendas/main.lua not found: every bot folder needs one")
+        engine.reload()
+        XCTAssertEqual(problems.all.count, 1)
+        try folder.write("vendas/main.lua", bot("pronto"))
+        engine.reload()
+        XCTAssertEqual(reply(engine, vendas), "pronto")
+    }
+
+    func test_runawayBotOnOneInstanceDoesNotStopAnother() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/main.lua", "on('message', function() while true do end end)")
+        try folder.write("suporte/main.lua", bot("suporte ok"))
+        var caps = ScriptCaps()
+        caps.lua.instructionsPerCall = 200_000
+        let engine = ScriptEngine(directory: folder.url, caps: caps)
+        XCTAssertNil(reply(engine, vendas))
+        XCTAssertEqual(engine.statuses().first { $0.instance.id == vendas.id }?.lastError?.kind, "instruction limit")
+        XCTAssertEqual(reply(engine, suporte), "suporte ok")
+    }
+
     func test_eventFailureIsRecordedInTheStatus() throws {
         let folder = try ScriptsFolder()
         try folder.write("vendas/main.lua", "on('message', function(msg)\n  error('quebrou')\nend)")

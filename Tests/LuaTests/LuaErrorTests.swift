@@ -39,12 +39,13 @@ final class LuaErrorTests: XCTestCase {
         XCTAssertTrue(traceback.contains("bot.lua:4:"), traceback)
     }
 
-    func testErrorWithLevelZeroHasNoPosition() throws {
+    func testErrorWithLevelZeroTakesThePositionFromTheTraceback() throws {
         let state = try LuaState(limits: testLimits())
-        let error = expectLuaError { _ = try state.run("error('plain message', 0)") }
+        let error = expectLuaError { _ = try state.run("local x = 1\nerror('plain message', 0)") }
         XCTAssertEqual(error?.kind, .runtime)
-        XCTAssertNil(error?.chunk)
-        XCTAssertEqual(error?.description, "plain message")
+        XCTAssertEqual(error?.message, "plain message")
+        XCTAssertEqual(error?.chunk, "test.lua")
+        XCTAssertEqual(error?.line, 2)
     }
 
     func testErrorObjectsThatAreNotStringsGetAPosition() throws {

@@ -11,8 +11,12 @@ struct CRMAPI {
         var scope: EventScope?
         var instanceName: String
         let log: ScriptLogSink
-        init(instanceName: String, log: @escaping ScriptLogSink) {
+        let caps: ScriptCaps
+        /// Log lines written since the event (or the load) began.
+        var logLines = 0
+        init(instanceName: String, caps: ScriptCaps, log: @escaping ScriptLogSink) {
             self.instanceName = instanceName
+            self.caps = caps
             self.log = log
         }
     }

@@ -13,7 +13,7 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     private let logger: Logger
     private let scriptLog: ScriptLogSink
     private let onProblem: @Sendable (ScriptProblem) -> Void
-    /// Guards `slots`, `folders` and `reportedUnbound`.
+    /// Guards `slots`, `folders`, `reportedUnbound` and `watcher`.
     private let lock = NSLock()
     /// One rebinding or reload at a time; never held by an event.
     private let reloadLock = NSLock()
@@ -111,17 +111,21 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     /// Starts reloading on every save under the directory.
     /// - Parameter debounce: quiet time after the last change before reloading.
     public func watch(debounce: Duration = .milliseconds(25)) throws(ScriptsWatcher.Failure) {
-        guard watcher == nil else { return }
-        let watcher = try ScriptsWatcher(directory: directory, debounce: debounce) { [weak self] in
+        guard lock.withLock({ self.watcher == nil }) else { return }
+        let fresh = try ScriptsWatcher(directory: directory, debounce: debounce) { [weak self] in
             self?.reload()
         }
-        self.watcher = watcher
-        watcher.start()
+        lock.withLock { self.watcher = fresh }
+        fresh.start()
     }
 
+    /// Stops reloading on saves; `reload()` still works.
     public func stopWatching() {
+        let watcher = lock.withLock { () -> ScriptsWatcher? in
+            defer { self.watcher = nil }
+            return self.watcher
+        }
         watcher?.stop()
-        watcher = nil
     }
 
     // MARK: Binding and loading
@@ -160,9 +164,9 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
             return
         }
         let running = slot.lock.withLock { slot.folder == folder ? slot.runtime : nil }
+        let sources = ScriptSources.read(directory: directory, folder: folder)
+        if sources.version == running?.sources.version || sources.version == failedVersion { return }
         do {
-            let sources = try ScriptSources.read(directory: directory, folder: folder)
-            if sources.version == running?.sources.version || sources.version == failedVersion { return }
             let runtime = try ScriptRuntime(sources: sources, instance: info, caps: caps, log: scriptLog)
             slot.lock.withLock {
                 slot.runtime = runtime
@@ -174,11 +178,10 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
             logger.info("bot loaded", metadata: ["instance": .string(info.name), "folder": .string(folder),
                                                  "version": .string(sources.version)])
         } catch {
-            let version = try? ScriptSources.read(directory: directory, folder: folder).version
             slot.lock.withLock {
                 if slot.folder != folder { slot.runtime = nil }
                 slot.folder = folder
-                slot.failedVersion = version
+                slot.failedVersion = sources.version
                 slot.lastError = error
                 slot.lastErrorAt = Date()
             }

@@ -3,29 +3,29 @@ import Foundation
 
 /// One fixture file (`DIR/<folder>/tests/*.yaml`, SPEC §7): an instance, a
 /// clock, and cases of events with what the scripts must have done.
-public struct FixtureFile: Sendable {
+struct FixtureFile: Sendable {
     /// The path shown in reports, relative to the scripts directory.
-    public var path: String
+    var path: String
     /// The bot folder the file tests.
-    public var folder: String
-    public var instance: InstanceInfo
-    public var clock: Date?
-    public var cases: [FixtureCase]
+    var folder: String
+    var instance: InstanceInfo
+    var clock: Date?
+    var cases: [FixtureCase]
 }
 
-public struct FixtureCase: Sendable {
-    public var name: String
-    public var line: Int
-    public var clock: Date?
+struct FixtureCase: Sendable {
+    var name: String
+    var line: Int
+    var clock: Date?
     /// kv entries stored before the first event.
-    public var kv: [String: JSONValue]
-    public var events: [FixtureEvent]
-    public var expect: FixtureExpectation
+    var kv: [String: JSONValue]
+    var events: [FixtureEvent]
+    var expect: FixtureExpectation
 }
 
 /// A step of a case, with its line in the file.
-public struct FixtureEvent: Sendable {
-    public enum Kind: Sendable {
+struct FixtureEvent: Sendable {
+    enum Kind: Sendable {
         /// A contact (or a group member) writes.
         case message(contact: ContactIdentity, key: String, name: String?, text: String, id: String?,
                      group: GroupRef?, media: Media?)
@@ -39,39 +39,39 @@ public struct FixtureEvent: Sendable {
         /// A human operator replies to the contact (scripts are not run).
         case operatorReply(contact: String)
     }
-    public var kind: Kind
-    public var line: Int
+    var kind: Kind
+    var line: Int
 }
 
 /// What a case expects once its events have run.
-public struct FixtureExpectation: Sendable {
-    public struct Send: Sendable {
-        public var to: String?
-        public var text: TextMatcher?
-        public var media: String?
-        public var template: String?
-        public var line: Int
+struct FixtureExpectation: Sendable {
+    struct Send: Sendable {
+        var to: String?
+        var text: TextMatcher?
+        var media: String?
+        var template: String?
+        var line: Int
     }
     /// nil: sends are not checked unless other expectations say so; an empty list means none.
-    public var sends: [Send]?
-    public var sendsLine: Int
+    var sends: [Send]?
+    var sendsLine: Int
     /// Sends beyond the expected ones do not fail the case.
-    public var allowOtherSends = false
-    public var tags: [(contact: String, tags: [String], line: Int)] = []
-    public var assign: [(contact: String, queue: String?, line: Int)] = []
-    public var kv: [(key: String, value: JSONValue?, line: Int)] = []
+    var allowOtherSends = false
+    var tags: [(contact: String, tags: [String], line: Int)] = []
+    var assign: [(contact: String, queue: String?, line: Int)] = []
+    var kv: [(key: String, value: JSONValue?, line: Int)] = []
     /// The case expects an event to fail with a message matching this.
-    public var error: TextMatcher?
-    public var errorLine = 0
+    var error: TextMatcher?
+    var errorLine = 0
 }
 
 /// Exact text, or `/regex/` (case-insensitive when written `/regex/i`).
-public struct TextMatcher: Sendable, CustomStringConvertible {
-    public let source: String
+struct TextMatcher: Sendable, CustomStringConvertible {
+    let source: String
     private let pattern: String?
     private let ignoreCase: Bool
 
-    public init(_ source: String) {
+    init(_ source: String) {
         self.source = source
         if source.count >= 2, source.hasPrefix("/"), source.hasSuffix("/") {
             pattern = String(source.dropFirst().dropLast()); ignoreCase = false
@@ -85,7 +85,7 @@ public struct TextMatcher: Sendable, CustomStringConvertible {
     /// Whether the pattern compiles; exact texts always do.
     var isValid: Bool { pattern.map { (try? NSRegularExpression(pattern: $0)) != nil } ?? true }
 
-    public func matches(_ text: String?) -> Bool {
+    func matches(_ text: String?) -> Bool {
         guard let text else { return false }
         guard let pattern else { return text == source }
         let options: NSRegularExpression.Options = ignoreCase ? [.caseInsensitive] : []
@@ -93,5 +93,5 @@ public struct TextMatcher: Sendable, CustomStringConvertible {
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
-    public var description: String { pattern == nil ? "\"\(source)\"" : source }
+    var description: String { pattern == nil ? "\"\(source)\"" : source }
 }

@@ -5,10 +5,12 @@ import Foundation
 /// sandbox against an in-memory world with a fixed clock, and compares what the
 /// scripts did with the case's `expect`.
 public struct FixtureRunner: Sendable {
+    /// The scripts folder whose `*/tests/*.yaml` run.
     public var directory: URL
+    /// Limits of every case's sandbox, as in the daemon.
     public var caps: ScriptCaps
 
-    /// The clock of cases and files that give none.
+    /// The clock of cases and files that give none: 2026-11-01T12:00:00Z.
     public static let defaultClock = Date(timeIntervalSince1970: 1_793_534_400)
 
     public init(directory: URL, caps: ScriptCaps = ScriptCaps()) {
@@ -34,13 +36,7 @@ public struct FixtureRunner: Sendable {
                 return path.lowercased().contains(filter) || testCase.name.lowercased().contains(filter)
             }
             guard !cases.isEmpty else { continue }
-            let sources: ScriptSources
-            do {
-                sources = try ScriptSources.read(directory: directory, folder: folder)
-            } catch {
-                run.problems.append(FixtureError(file: path, line: nil, message: "cannot load the bot: \(error)"))
-                continue
-            }
+            let sources = ScriptSources.read(directory: directory, folder: folder)
             for testCase in cases { run.results.append(self.run(testCase, of: file, sources: sources)) }
         }
         return run

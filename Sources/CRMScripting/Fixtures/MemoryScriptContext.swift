@@ -15,7 +15,9 @@ public final class MemoryScriptContext: ScriptContext {
     }
 
     public var instance: InstanceInfo
+    /// The fixed clock; fixtures move it with `advance`.
     public var now: Date
+    /// The instance's kv entries.
     public var store: [String: JSONValue] = [:]
     public private(set) var conversations: [ConversationID: ConversationView] = [:]
     public private(set) var sent: [Sent] = []

@@ -18,6 +18,10 @@ public struct ScriptCaps: Sendable, Equatable {
     public var valueBytes = 64 << 10
     /// Bytes of a kv key, a tag, a queue or a timer name.
     public var nameBytes = 256
+    /// Log lines one event (or the load) may write; the rest are dropped with a note.
+    public var logLinesPerEvent = 100
+    /// Bytes of JSON text `crm.json.decode` accepts.
+    public var jsonTextBytes = 1 << 20
     /// Longest delay `crm.after` accepts.
     public var longestTimerDelay: Double = 90 * 24 * 3600
 

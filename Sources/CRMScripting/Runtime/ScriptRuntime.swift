@@ -6,7 +6,9 @@ import Lua
 /// its handlers. Not thread-safe: its owner serialises events, and replaces it
 /// only between two of them.
 public final class ScriptRuntime {
+    /// The files this version was built from; `sources.version` is its hash.
     public let sources: ScriptSources
+    /// When this version finished loading, for `GET /api/scripts`.
     public let loadedAt: Date
     private let state: LuaState
     private let caps: ScriptCaps
@@ -23,10 +25,14 @@ public final class ScriptRuntime {
     /// - Throws: `ScriptFailure` with file and line when a file does not compile or `main.lua` fails.
     public init(sources: ScriptSources, instance: InstanceInfo?, caps: ScriptCaps = ScriptCaps(),
                 log: @escaping ScriptLogSink) throws(ScriptFailure) {
+        guard let main = sources.files[sources.mainChunk] else {
+            throw ScriptFailure(kind: "missing entry point", message: "\(sources.mainChunk) not found: every bot folder needs one",
+                                file: sources.mainChunk)
+        }
         self.sources = sources
         self.caps = caps
         self.loadedAt = Date()
-        binding = CRMAPI.Binding(instanceName: instance?.name ?? sources.folder, log: log)
+        binding = CRMAPI.Binding(instanceName: instance?.name ?? sources.folder, caps: caps, log: log)
         do {
             state = try LuaState(limits: caps.lua)
         } catch {
@@ -57,9 +63,9 @@ public final class ScriptRuntime {
                 return 3
             }
             state.release(prelude)
-            let main = try state.load(sources.files[sources.mainChunk] ?? "", chunk: sources.mainChunk)
-            _ = try state.call(main, instructions: caps.loadInstructions)
-            state.release(main)
+            let entry = try state.load(main, chunk: sources.mainChunk)
+            _ = try state.call(entry, instructions: caps.loadInstructions)
+            state.release(entry)
         } catch {
             throw ScriptRuntime.failure(error)
         }
@@ -72,6 +78,7 @@ public final class ScriptRuntime {
         guard let dispatch else { return .none }
         let scope = EventScope(context: context, caps: caps)
         binding.scope = scope
+        binding.logLines = 0
         defer { binding.scope = nil }
         if context.instance != instance { update(instance: context.instance) }
         state.fixedClock = max(context.now.timeIntervalSince1970, 1)

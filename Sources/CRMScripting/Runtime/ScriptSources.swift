@@ -44,17 +44,11 @@ public struct ScriptSources: Sendable, Equatable {
     public static let sharedFolder = "_shared"
 
     /// Reads `directory/folder/**.lua` (fixtures under `tests/` excluded) and `directory/_shared/**.lua`.
-    /// - Throws: `ScriptFailure` naming the folder when it has no `main.lua`.
-    public static func read(directory: URL, folder: String) throws(ScriptFailure) -> ScriptSources {
+    public static func read(directory: URL, folder: String) -> ScriptSources {
         var files: [String: String] = [:]
         readLua(in: directory.appendingPathComponent(folder), prefix: folder, into: &files)
         readLua(in: directory.appendingPathComponent(sharedFolder), prefix: sharedFolder, into: &files)
-        let sources = ScriptSources(folder: folder, files: files)
-        guard files[sources.mainChunk] != nil else {
-            throw ScriptFailure(kind: "missing entry point", message: "\(folder)/main.lua not found: every bot folder needs one",
-                                file: sources.mainChunk)
-        }
-        return sources
+        return ScriptSources(folder: folder, files: files)
     }
 
     private static func readLua(in folder: URL, prefix: String, into files: inout [String: String]) {

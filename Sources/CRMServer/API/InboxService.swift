@@ -1,4 +1,5 @@
 import CRMCore
+import CRMSessions
 import Foundation
 
 /// The company an API key belongs to: every query of the request is scoped to it.
@@ -49,6 +50,11 @@ public protocol InboxService: Sendable {
 
     /// Prometheus text exposition of the host's metrics.
     func metrics() async -> String
+
+    /// A `cloud` instance's settings, for its webhook; nil for any other instance.
+    func cloudConfiguration(instanceID: String) async -> CloudConfiguration?
+    /// Commits what a verified webhook carried; returns once it is committed.
+    func cloudEvents(_ events: [CloudWebhookEvent], instanceID: String) async throws
 
     /// The simulated network (SPEC §12), when it is on; nil turns `/sim` off.
     var simulator: (any SimulatorService)? { get }

@@ -10,6 +10,7 @@ public enum HTTPServer {
         router.add(middleware: ErrorShape())
         SystemRoutes(service: service).register(on: router)
         SessionRoutes(service: service).register(on: router)
+        CloudWebhookRoutes(service: service).register(on: router)
         if let simulator = service.simulator {
             SimRoutes(simulator: simulator).register(on: router)
         }

@@ -7,15 +7,18 @@ import Hummingbird
 struct JSONBody {
     let fields: [String: JSONValue]
 
-    static func read(_ request: Request, context: APIRequestContext) async throws -> JSONBody {
+    /// The raw bytes of a body of at most 1 MiB (SPEC §8).
+    static func bytes(of request: Request) async throws -> [UInt8] {
         var request = request
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: APIRequestContext.bodyLimit)
+            return Array(try await request.collectBody(upTo: APIRequestContext.bodyLimit).readableBytesView)
         } catch {
             throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
         }
-        let data = Data(buffer.readableBytesView)
+    }
+
+    static func read(_ request: Request, context: APIRequestContext) async throws -> JSONBody {
+        let data = Data(try await bytes(of: request))
         guard !data.isEmpty else { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
         let value: JSONValue
         do {

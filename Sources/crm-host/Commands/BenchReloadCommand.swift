@@ -59,7 +59,7 @@ struct BenchReloadCommand: ParsableCommand {
         for version in 1...reloads {
             try BenchReloadCommand.bot(version: version).write(to: main, atomically: true, encoding: .utf8)
             let started = DispatchTime.now()
-            let sources = try ScriptSources.read(directory: directory, folder: "vendas")
+            let sources = ScriptSources.read(directory: directory, folder: "vendas")
             _ = try ScriptRuntime(sources: sources, instance: instance, log: { _ in })
             floor.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
         }

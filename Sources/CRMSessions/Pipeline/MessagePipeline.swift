@@ -1,0 +1,145 @@
+import CRMCore
+import CRMStore
+import Foundation
+import Synchronization
+
+/// The message flow of SPEC §5: inbound → dedupe → store → scripts → their
+/// actions committed with the event in one transaction → outbox → the owning
+/// instance's connector → receipts back to the scripts as `status` events.
+///
+/// One writer loop drains everything queued (across instances) into one
+/// transaction — group commit — and acknowledges each caller only after it
+/// commits. Events are processed in the order they were handed in, so one
+/// instance's events stay in order.
+public final class MessagePipeline: Sendable {
+    /// Finds the connector of an instance, nil while it has none running.
+    public typealias ConnectorLookup = @Sendable (InstanceID) async -> (any Connector)?
+
+    let store: CRMStore
+    let scripts: any ScriptHost
+    let configuration: PipelineConfiguration
+    let connectors: ConnectorLookup
+    let onCommitted: @Sendable ([PipelineChange]) -> Void
+
+    private struct State {
+        var queue: [PipelineWork] = []
+        var stopped = false
+        var tasks: [Task<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+    private let workArrived = WakeSignal()
+    let outbox: OutboxWorker
+    let timers: TimerScheduler
+
+    /// - Parameters:
+    ///   - store: where everything is committed.
+    ///   - scripts: runs an instance's scripts on one event.
+    ///   - connectors: the owning instance's connector for each send.
+    ///   - onCommitted: called after each commit with what changed, for live updates.
+    public init(store: CRMStore, scripts: any ScriptHost, configuration: PipelineConfiguration = PipelineConfiguration(),
+                connectors: @escaping ConnectorLookup,
+                onCommitted: @escaping @Sendable ([PipelineChange]) -> Void = { _ in }) {
+        self.store = store
+        self.scripts = scripts
+        self.configuration = configuration
+        self.connectors = connectors
+        self.onCommitted = onCommitted
+        outbox = OutboxWorker(store: store, configuration: configuration, connectors: connectors)
+        timers = TimerScheduler(store: store, pollInterval: configuration.pollInterval)
+    }
+
+    /// Starts the writer, the outbox and the timers. Sends claimed by a previous
+    /// run and never confirmed are queued again first.
+    public func start() throws {
+        try store.releaseClaimedSends()
+        let writer = Task { [self] in await writeLoop() }
+        let sender = Task { [self] in await outbox.run(pipeline: self) }
+        let clock = Task { [self] in await timers.run(pipeline: self) }
+        state.withLock { $0.tasks = [writer, sender, clock] }
+    }
+
+    /// Stops taking events; callers still waiting get `InboundRejection.stopped`
+    /// and nothing of theirs is acknowledged.
+    public func stop() async {
+        let (tasks, abandoned) = state.withLock { state in
+            state.stopped = true
+            defer { state.queue = []; state.tasks = [] }
+            return (state.tasks, state.queue)
+        }
+        abandoned.forEach { $0.reject(InboundRejection.stopped) }
+        outbox.stop()
+        timers.stop()
+        workArrived.signal()
+        for task in tasks { await task.value }
+    }
+
+    /// Takes one inbound message and returns its stored row id once it is
+    /// committed with its scripts' effects; a redelivery returns the first row.
+    /// - Throws: `InboundRejection`, with nothing stored.
+    @discardableResult
+    public func inbound(_ message: InboundMessage) async throws(InboundRejection) -> MessageRowID {
+        try validate(message)
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                submit(.inbound(message, continuation))
+            }
+        } catch let rejection as InboundRejection {
+            throw rejection
+        } catch {
+            throw .storageFailed(String(describing: error))
+        }
+    }
+
+    /// A receipt for one of our sends; the scripts get it as a `status` event.
+    public func receipt(_ instance: InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?) {
+        submit(.receipt(instance, providerMessageID: providerMessageID, status: status, reason: reason))
+    }
+
+    /// A session's connection change, for the instance's `connection` handlers.
+    public func connectionChanged(_ instance: InstanceID, _ event: ConnectionEvent) {
+        submit(.connection(instance, event))
+    }
+
+    /// An operator's send (`POST /api/conversations/:id/messages`) through the
+    /// instance that owns the conversation; another company's is not found.
+    public func send(_ content: OutgoingContent, to conversation: ConversationID, company: Int64) throws -> MessageRecord {
+        let message = try store.queueOperatorSend(content, to: conversation, company: company)
+        onCommitted([.messageStored(message, companyID: company)])
+        outbox.wake()
+        return message
+    }
+
+    func submit(_ work: PipelineWork) {
+        let accepted = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.queue.append(work)
+            return true
+        }
+        guard accepted else { work.reject(InboundRejection.stopped); return }
+        workArrived.signal()
+    }
+
+    private func validate(_ message: InboundMessage) throws(InboundRejection) {
+        guard !message.whatsappID.isEmpty else { throw .missingWhatsAppID(message.instanceID) }
+        let bytes = message.text.utf8.count
+        guard bytes <= configuration.maxTextBytes else {
+            throw .textTooLong(whatsappID: message.whatsappID, bytes: bytes, limit: configuration.maxTextBytes)
+        }
+        guard message.group != nil || message.contact.contactID != nil else {
+            throw .missingContact(whatsappID: message.whatsappID)
+        }
+    }
+
+    private func writeLoop() async {
+        while true {
+            let (batch, stopped) = state.withLock { state -> ([PipelineWork], Bool) in
+                let count = min(state.queue.count, configuration.maxBatch)
+                defer { state.queue.removeFirst(count) }
+                return (Array(state.queue.prefix(count)), state.stopped)
+            }
+            if stopped { return }
+            if batch.isEmpty { await workArrived.wait(); continue }
+            await commit(batch)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import CRMCore
+import CRMStore
+import Foundation
+import Synchronization
+
+/// Hands queued sends to the owning instance's connector, at least once, with
+/// the outbox row's idempotency key: a retry never shows the recipient a second
+/// message. Each instance has its own lane — in order, at its own rate — so a
+/// slow or disconnected number delays no other.
+final class OutboxWorker: Sendable {
+    private struct State {
+        var lanes: [InstanceID: [OutboxEntry]] = [:]
+        var inFlight = 0
+        var stopped = false
+    }
+    private let state = Mutex(State())
+    private let sendsDue = WakeSignal()
+    private let store: CRMStore
+    private let configuration: PipelineConfiguration
+    private let connectors: MessagePipeline.ConnectorLookup
+
+    init(store: CRMStore, configuration: PipelineConfiguration, connectors: @escaping MessagePipeline.ConnectorLookup) {
+        self.store = store
+        self.configuration = configuration
+        self.connectors = connectors
+    }
+
+    func wake() { sendsDue.signal() }
+
+    func stop() {
+        state.withLock { $0.stopped = true }
+        sendsDue.signal()
+    }
+
+    /// Claims due sends and feeds the lanes until stopped.
+    func run(pipeline: MessagePipeline) async {
+        while !state.withLock({ $0.stopped }) {
+            let room = state.withLock { configuration.maxSendsInFlight - $0.inFlight }
+            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room)) ?? []) : []
+            guard !claimed.isEmpty else {
+                await sendsDue.wait(timeout: configuration.pollInterval)
+                continue
+            }
+            let idle = state.withLock { state -> [InstanceID] in
+                state.inFlight += claimed.count
+                var idle: [InstanceID] = []
+                for entry in claimed {
+                    if state.lanes[entry.instanceID] == nil { idle.append(entry.instanceID); state.lanes[entry.instanceID] = [] }
+                    state.lanes[entry.instanceID]!.append(entry)
+                }
+                return idle
+            }
+            for instance in idle {
+                Task { [self] in await drainLane(instance, pipeline: pipeline) }
+            }
+        }
+    }
+
+    /// Sends one instance's claimed entries in order, paced by its rate limit.
+    private func drainLane(_ instance: InstanceID, pipeline: MessagePipeline) async {
+        var pace = SendPace(perSecond: configuration.sendsPerSecond)
+        while let entry = state.withLock({ state -> OutboxEntry? in
+            guard !state.stopped, var lane = state.lanes[instance], !lane.isEmpty else {
+                state.lanes[instance] = nil
+                return nil
+            }
+            let entry = lane.removeFirst()
+            state.lanes[instance] = lane
+            return entry
+        }) {
+            await pace.waitForTurn()
+            let outcome = await handOver(entry)
+            pipeline.submit(.sendOutcome(entry, outcome))
+            state.withLock { $0.inFlight -= 1 }
+        }
+        sendsDue.signal()
+    }
+
+    private func handOver(_ entry: OutboxEntry) async -> SendOutcome {
+        guard let connector = await connectors(entry.instanceID) else {
+            return retryOrFail(entry, reason: "instance \(entry.instanceID) is not connected")
+        }
+        do {
+            return .sent(providerMessageID: try await connector.send(entry.message))
+        } catch {
+            return error.retryable ? retryOrFail(entry, reason: error.reason) : .failed(reason: error.reason)
+        }
+    }
+
+    private func retryOrFail(_ entry: OutboxEntry, reason: String) -> SendOutcome {
+        let attempt = entry.attempts + 1
+        guard attempt < configuration.maxSendAttempts else {
+            return .failed(reason: "\(reason) (gave up after \(attempt) attempts)")
+        }
+        let delay = min(configuration.retryDelay * (1 << min(attempt - 1, 20)), configuration.maxRetryDelay)
+        let jitter = Double.random(in: 0.8...1.2)
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        return .retry(reason: reason, retryAt: Date().addingTimeInterval(seconds * jitter))
+    }
+}
+
+/// Spaces one instance's sends to its rate limit.
+struct SendPace {
+    private let interval: Duration?
+    private var next = ContinuousClock.now
+
+    init(perSecond: Double?) {
+        interval = perSecond.flatMap { $0 > 0 ? .nanoseconds(Int64(1e9 / $0)) : nil }
+    }
+
+    mutating func waitForTurn() async {
+        guard let interval else { return }
+        let now = ContinuousClock.now
+        if next > now { try? await Task.sleep(until: next, clock: .continuous) }
+        next = max(next, now) + interval
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The pipeline's limits and pacing.
+public struct PipelineConfiguration: Sendable {
+    /// Most events committed in one transaction (group commit).
+    public var maxBatch = 1000
+    /// Inbound text above this many UTF-8 bytes is refused (64 KiB).
+    public var maxTextBytes = 65_536
+    /// Sends per second per instance; nil for no limit. The Cloud API allows 80.
+    public var sendsPerSecond: Double? = 80
+    /// Hand-overs tried before a retryable failure becomes `failed`.
+    public var maxSendAttempts = 8
+    /// First retry delay; doubles per attempt up to `maxRetryDelay`.
+    public var retryDelay: Duration = .seconds(1)
+    public var maxRetryDelay: Duration = .seconds(300)
+    /// Sends handed to connectors and not yet reported, across instances.
+    public var maxSendsInFlight = 4000
+    /// How often due timers and retries are looked for when nothing wakes the loops.
+    public var pollInterval: Duration = .milliseconds(250)
+
+    public init() {}
+}

@@ -1,0 +1,140 @@
+import CRMCore
+import Foundation
+import GRDB
+
+/// The filters of the inbox list (`GET /api/conversations`).
+public struct InboxFilter: Sendable, Equatable {
+    public var instanceID: InstanceID?
+    public var tag: String?
+    public var assignee: String?
+    /// Matches contact name, id, username, group name or message text.
+    public var text: String?
+
+    public init(instanceID: InstanceID? = nil, tag: String? = nil, assignee: String? = nil, text: String? = nil) {
+        self.instanceID = instanceID; self.tag = tag; self.assignee = assignee; self.text = text
+    }
+}
+
+/// Which end of a conversation's history a page starts from.
+public enum MessageOrder: Sendable { case newestFirst, oldestFirst }
+
+extension CRMStore {
+    /// Conversations across the company's instances, newest activity first.
+    /// - Parameters:
+    ///   - cursor: the `nextCursor` of the previous page, nil for the first.
+    ///   - limit: page size, 1...500.
+    public func conversations(company: Int64, filter: InboxFilter = InboxFilter(), cursor: String? = nil,
+                              limit: Int = 50) throws -> Page<InboxConversation> {
+        let limit = min(max(limit, 1), 500)
+        var sql = """
+            SELECT c.*, i.name AS instance_name, i.phone_number AS instance_phone
+            FROM conversations c JOIN instances i ON i.id = c.instance_id
+            WHERE c.company_id = ?
+            """
+        var arguments: StatementArguments = [company]
+        if let instance = filter.instanceID {
+            sql += " AND c.instance_id = ?"; arguments += [instance.lowercased()]
+        }
+        if let assignee = filter.assignee {
+            sql += " AND c.assignee = ?"; arguments += [assignee]
+        }
+        if let tag = filter.tag {
+            sql += """
+                 AND EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+                             WHERE ct.conversation_id = c.id AND t.name = ?)
+                """
+            arguments += [tag]
+        }
+        if let text = filter.text, !text.isEmpty {
+            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            sql += """
+                 AND (c.contact_name LIKE ?1x ESCAPE '\\' OR c.contact_id LIKE ?1x ESCAPE '\\'
+                      OR c.contact_username LIKE ?1x ESCAPE '\\' OR c.group_name LIKE ?1x ESCAPE '\\'
+                      OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ?1x ESCAPE '\\'))
+                """.replacingOccurrences(of: "?1x", with: "?")
+            arguments += [pattern, pattern, pattern, pattern, pattern]
+        }
+        if let cursor {
+            let parts = try Cursor.decode(cursor, parts: 2)
+            guard let at = Double(parts[0]), let id = Int64(parts[1]) else { throw StoreError.invalidCursor(cursor) }
+            sql += " AND (c.last_message_at < ? OR (c.last_message_at = ? AND c.id < ?))"
+            arguments += [at, at, id]
+        }
+        sql += " ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?"
+        arguments += [limit + 1]
+        return try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let items = try rows.prefix(limit).map { row in
+                let record = ConversationRecord(row: row)
+                return InboxConversation(conversation: record, instanceName: row["instance_name"],
+                                         instancePhone: row["instance_phone"],
+                                         tags: try ConversationRecord.tags(db, conversation: record.id))
+            }
+            let next = rows.count > limit ? items.last.map {
+                Cursor.encode(["\($0.conversation.lastMessageAt.storageSeconds)", "\($0.conversation.id)"])
+            } : nil
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    /// One conversation of the company; another company's is `conversationNotFound`.
+    public func conversation(_ id: ConversationID, company: Int64) throws -> InboxConversation {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.*, i.name AS instance_name, i.phone_number AS instance_phone
+                FROM conversations c JOIN instances i ON i.id = c.instance_id
+                WHERE c.id = ? AND c.company_id = ?
+                """, arguments: [id, company]) else { throw StoreError.conversationNotFound(id) }
+            return InboxConversation(conversation: ConversationRecord(row: row), instanceName: row["instance_name"],
+                                     instancePhone: row["instance_phone"],
+                                     tags: try ConversationRecord.tags(db, conversation: id))
+        }
+    }
+
+    /// Messages of one of the company's conversations, a page at a time.
+    public func messages(in conversation: ConversationID, company: Int64, order: MessageOrder = .newestFirst,
+                         cursor: String? = nil, limit: Int = 50) throws -> Page<MessageRecord> {
+        let limit = min(max(limit, 1), 500)
+        let after = try cursor.map { cursor -> Int64 in
+            guard let id = Int64(try Cursor.decode(cursor, parts: 1)[0]) else { throw StoreError.invalidCursor(cursor) }
+            return id
+        }
+        let comparison = order == .newestFirst ? "<" : ">"
+        let direction = order == .newestFirst ? "DESC" : "ASC"
+        return try pool.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversations WHERE id = ? AND company_id = ?",
+                                    arguments: [conversation, company]) != nil else {
+                throw StoreError.conversationNotFound(conversation)
+            }
+            let rows = try MessageRecord.fetchAll(db, sql: """
+                SELECT * FROM messages WHERE conversation_id = ? \(after == nil ? "" : "AND id \(comparison) ?")
+                ORDER BY id \(direction) LIMIT ?
+                """, arguments: after.map { [conversation, $0, limit + 1] } ?? [conversation, limit + 1])
+            let items = Array(rows.prefix(limit))
+            return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode(["\($0.id)"]) } : nil)
+        }
+    }
+
+    /// Marks a conversation read (the inbox opened it).
+    public func markRead(_ id: ConversationID, company: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE conversations SET unread_count = 0 WHERE id = ? AND company_id = ?",
+                           arguments: [id, company])
+            if db.changesCount == 0 { throw StoreError.conversationNotFound(id) }
+        }
+    }
+
+    /// An operator's send (`POST /api/conversations/:id/messages`): stored as
+    /// `queued` with an outbox row for the instance that owns the conversation —
+    /// the caller has no say in which.
+    public func queueOperatorSend(_ content: OutgoingContent, to conversation: ConversationID, company: Int64,
+                                  at now: Date = Date()) throws -> MessageRecord {
+        try pool.write { db in
+            guard let record = try ConversationRecord.fetch(db, id: conversation), record.companyID == company else {
+                throw StoreError.conversationNotFound(conversation)
+            }
+            return try StoreTransaction(db: db).queueSend(content, in: record, byOperator: true, at: now)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import CRMCore
+import Foundation
+import GRDB
+
+/// The host's storage: one SQLite database (`DATA/crm.sqlite`) in WAL mode,
+/// reached through a GRDB pool so inbox reads never wait for the pipeline's
+/// writes. Everything else talks to storage through this type's extensions,
+/// each scoped to a company or an instance.
+public final class CRMStore: Sendable {
+    /// The database file, for logs and the benchmark's floor.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
+    /// - Parameter folder: the data folder; created when missing.
+    public init(folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        path = folder.appendingPathComponent("crm.sqlite").path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// Names of the migrations applied to this database, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs `body` in one write transaction: all of it commits or none does.
+    /// The pipeline's group commit uses this with `StoreTransaction`.
+    public func transaction<T: Sendable>(_ body: @Sendable (StoreTransaction) throws -> T) async throws -> T {
+        try await pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// The blocking form of `transaction`, for callers outside async code.
+    public func transactionNow<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+}
+
+/// Storage time is seconds since 1970 as a REAL: compact, ordered, and the same
+/// in every query and cursor.
+extension Date {
+    var storageSeconds: Double { timeIntervalSince1970 }
+    init(storageSeconds: Double) { self.init(timeIntervalSince1970: storageSeconds) }
+}

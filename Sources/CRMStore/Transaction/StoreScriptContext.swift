@@ -1,0 +1,24 @@
+import CRMCore
+import Foundation
+import GRDB
+
+/// `ScriptContext` backed by the open write transaction, so a script sees the
+/// kv writes of earlier events of the same batch. Scoped to one instance: a
+/// conversation of another instance reads as nil.
+struct StoreScriptContext: ScriptContext {
+    let db: Database
+    let instance: InstanceInfo
+    let now: Date
+
+    func kv(_ key: String) -> JSONValue? {
+        guard let text = try? String.fetchOne(db.cachedStatement(sql: """
+            SELECT value FROM kv WHERE instance_id = ? AND key = ?
+            """), arguments: [instance.id, key]) else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    func conversation(_ id: ConversationID) -> ConversationView? {
+        guard let record = try? ConversationRecord.fetch(db, id: id), record.instanceID == instance.id else { return nil }
+        return record.view(tags: (try? ConversationRecord.tags(db, conversation: id)) ?? [])
+    }
+}
