@@ -1,12 +1,37 @@
-/* The capped allocator, the state's birth, and the warning channel. */
+/* The capped allocator, the state's birth, and the log channel. */
 #include "crm_internal.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+const char crm_running_key = 0;
+
 static crm_warning_sink warning_sink = NULL;
 
 void crm_set_warning_sink(crm_warning_sink sink) { warning_sink = sink; }
+
+#define LOG_LINE_LIMIT 4096
+
+void crm_emit_log(lua_State *L, int kind, const char *text, size_t length) {
+    crm_lua_ctx *ctx = crm_ctx(L);
+    if (length > LOG_LINE_LIMIT) length = LOG_LINE_LIMIT;
+    if (warning_sink) warning_sink(ctx->owner, kind, text, length);
+}
+
+/* A refused growth is final only when Lua's retry after its emergency
+   collection is refused too; then the call stops for good. */
+static void refuse(crm_lua_ctx *ctx, void *ptr, size_t nsize) {
+    int retried = ctx->refused_size == nsize && ctx->refused_block == ptr;
+    ctx->refused_block = ptr;
+    ctx->refused_size = nsize;
+    if (!retried || ctx->stop != CRM_STOP_NONE) return;
+    ctx->stop = CRM_STOP_MEMORY;
+#if LUA_VERSION_RELEASE_NUM < 50405
+    /* Up to 5.4.4 the stack is consistent while Lua allocates, so the running
+       thread (anchored in the registry, never freed) can be walked. */
+    if (ctx->running) crm_record_where(ctx->running, ctx->stop_where, sizeof ctx->stop_where);
+#endif
+}
 
 /* When ptr is NULL, osize is a type tag rather than a size: nothing is freed. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -19,10 +44,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     if (nsize > old && ctx->enforce && ctx->memory_limit > 0
         && ctx->memory_used - old + nsize > ctx->memory_limit) {
-        if (ctx->stop == CRM_STOP_NONE) {
-            ctx->stop = CRM_STOP_MEMORY;
-            if (ctx->running) crm_record_where(ctx->running, ctx->stop_where, sizeof ctx->stop_where);
-        }
+        refuse(ctx, ptr, nsize);
         return NULL;
     }
     void *block = realloc(ptr, nsize);
@@ -35,6 +57,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         }
         return NULL;
     }
+    if (nsize > old) ctx->refused_size = 0;
     ctx->memory_used = ctx->memory_used - old + nsize;
     if (ctx->memory_used > ctx->memory_peak) ctx->memory_peak = ctx->memory_used;
     return block;
@@ -57,7 +80,7 @@ static void collect_warning(void *ud, const char *piece, int tocont) {
     ctx->warning_len += length;
     ctx->warning[ctx->warning_len] = '\0';
     if (!tocont) {
-        if (warning_sink) warning_sink(ctx->owner, ctx->warning, ctx->warning_len);
+        if (warning_sink) warning_sink(ctx->owner, CRM_LOG_WARNING, ctx->warning, ctx->warning_len);
         ctx->warning_len = 0;
     }
 }
@@ -67,6 +90,8 @@ lua_State *crm_newstate(crm_lua_ctx *ctx) {
     if (L == NULL) return NULL;
     lua_atpanic(L, panic);
     lua_setwarnf(L, collect_warning, ctx);
+    lua_pushthread(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &crm_running_key);
     ctx->running = L;
     return L;
 }

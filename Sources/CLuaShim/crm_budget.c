@@ -36,7 +36,7 @@ static const char *stop_message(crm_lua_ctx *ctx) {
 static void count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     crm_lua_ctx *ctx = crm_ctx(L);
-    ctx->running = L;
+    crm_note_running(L, ctx);
     if (ctx->stop == CRM_STOP_NONE) {
         if (lua_gethookcount(L) != HOOK_INTERVAL) {
             /* A thread still armed from an earlier stop: back to the normal pace. */
@@ -64,11 +64,14 @@ void crm_begin_call(lua_State *L, int64_t instructions, uint64_t deadline_ns) {
     ctx->deadline_ns = deadline_ns;
     ctx->stop = CRM_STOP_NONE;
     ctx->stop_where[0] = '\0';
-    ctx->running = L;
+    ctx->refused_size = 0;
+    crm_note_running(L, ctx);
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
 }
 
-/* Message handler: adds a traceback to string messages; never calls __tostring. */
+/* Message handler: adds a traceback to the message; never calls __tostring.
+   An error object that is not a string gets the position of the innermost Lua
+   function, which Lua itself only adds to strings. */
 static int traceback_handler(lua_State *L) {
     crm_lua_ctx *ctx = crm_ctx(L);
     int enforce = ctx->enforce;
@@ -77,10 +80,11 @@ static int traceback_handler(lua_State *L) {
     int type = lua_type(L, 1);
     if (type == LUA_TSTRING || type == LUA_TNUMBER) {
         message = lua_tostring(L, 1);
-    } else if (type == LUA_TNIL) {
-        message = "nil error";
     } else {
-        message = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        char where[sizeof ctx->stop_where];
+        crm_record_where(L, where, sizeof where);
+        const char *what = type == LUA_TNIL ? "nil error" : lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        message = where[0] ? lua_pushfstring(L, "%s: %s", where, what) : what;
     }
     luaL_traceback(L, L, message, 1);
     ctx->enforce = enforce;

@@ -11,7 +11,7 @@ static int trampoline(lua_State *L) {
     void *owner = lua_touserdata(L, lua_upvalueindex(1));
     int function_id = (int)lua_tointeger(L, lua_upvalueindex(2));
     if (!lua_checkstack(L, 40)) return luaL_error(L, "stack overflow in a host function");
-    ctx->running = L;
+    crm_note_running(L, ctx);
     /* Host code pushes without the cap, so a push can never raise LUA_ERRMEM. */
     int enforce = ctx->enforce;
     ctx->enforce = 0;

@@ -11,6 +11,21 @@ static inline crm_lua_ctx *crm_ctx(lua_State *L) {
     return (crm_lua_ctx *)ud;
 }
 
+/* The registry key that keeps ctx->running alive. */
+extern const char crm_running_key;
+
+/* Remembers `L` as the running thread, anchoring it so a later walk of its
+   stack never reads a collected thread. Needs one free stack slot. */
+static inline void crm_note_running(lua_State *L, crm_lua_ctx *ctx) {
+    if (ctx->running == L) return;
+    lua_pushthread(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &crm_running_key);
+    ctx->running = L;
+}
+
+/* Passes a warning or a line of print to the host's sink, cut to a sane length. */
+void crm_emit_log(lua_State *L, int kind, const char *text, size_t length);
+
 /* Records "chunk:line" of the innermost Lua function of `L` into `out`. */
 void crm_record_where(lua_State *L, char *out, size_t size);
 

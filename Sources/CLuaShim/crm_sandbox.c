@@ -71,10 +71,15 @@ static int safe_rawset(lua_State *L) {
     return crm_forward_upvalue(L);
 }
 
+/* Lua marks an object for finalization by a raw __gc field of its metatable. */
 static int safe_setmetatable(lua_State *L) {
-    if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
-        return luaL_error(L, "setmetatable: __gc metamethods are not allowed in scripts");
     lua_settop(L, 2);
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc metamethods are not allowed in scripts");
+        lua_pop(L, 1);
+    }
     return crm_forward_upvalue(L);
 }
 
@@ -86,6 +91,23 @@ static int text_load(lua_State *L) {
     lua_replace(L, 3);
     if (!with_env) lua_settop(L, 3);
     return crm_forward_upvalue(L);
+}
+
+/* print: the arguments as tostring shows them, tab-separated, to the log. */
+static int log_print(lua_State *L) {
+    int count = lua_gettop(L);
+    luaL_Buffer line;
+    luaL_buffinit(L, &line);
+    for (int i = 1; i <= count; i++) {
+        if (i > 1) luaL_addchar(&line, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&line);
+    }
+    luaL_pushresult(&line);
+    size_t length = 0;
+    const char *text = lua_tolstring(L, -1, &length);
+    crm_emit_log(L, CRM_LOG_PRINT, text, length);
+    return 0;
 }
 
 static int count_only_collectgarbage(lua_State *L) {
@@ -117,6 +139,8 @@ static int clock_date(lua_State *L) {
 }
 
 static void copy_field(lua_State *L, int from, int to, const char *name) {
+    from = lua_absindex(L, from);
+    to = lua_absindex(L, to);
     lua_getfield(L, from, name);
     lua_setfield(L, to, name);
 }
@@ -163,6 +187,8 @@ void crm_open_sandbox(lua_State *L) {
     copy_wrapped(L, globals, env, "load", text_load);
     lua_pushcfunction(L, count_only_collectgarbage);
     lua_setfield(L, env, "collectgarbage");
+    lua_pushcfunction(L, log_print);
+    lua_setfield(L, env, "print");
 
     open_library(L, LUA_STRLIBNAME, luaopen_string, env);
     open_library(L, LUA_TABLIBNAME, luaopen_table, env);

@@ -14,7 +14,7 @@ static double pattern_work(const char *p, size_t plen, size_t subject) {
     int anchored = plen > 0 && p[0] == '^';
     if (anchored) i = 1;
     while (i < plen) {
-        size_t end;
+        size_t end = i + 1;
         char c = p[i];
         if (c == '(' || c == ')') { i++; continue; }
         if (c == '%' && i + 1 < plen) {

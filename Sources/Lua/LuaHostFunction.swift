@@ -71,7 +71,7 @@ extension LuaState {
                 lua_pushvalue(L, -2)
                 lua_rawset(L, -4)
             }
-            lua_rotate(L, -3, -1)
+            lua_rotate(L, -2, 1)
             pop(1)
         }
         lua_rotate(L, -2, 1)
@@ -107,10 +107,13 @@ extension LuaState {
         return reference
     }
 
-    nonisolated(unsafe) static let installCallbacks: Void = {
+    static let installCallbacks: Void = {
         crm_set_dispatch { state, owner, functionID in
             guard let state, let owner else { return CRM_HOST_RAISE }
             let host = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()
+            let mainThread = host.L
+            host.L = state
+            defer { host.L = mainThread }
             let arguments = LuaArguments(state: host, count: Int(lua_gettop(state)))
             do {
                 let results = try host.hostFunctions[Int(functionID)](host, arguments)
@@ -121,31 +124,33 @@ extension LuaState {
                 for result in results { host.push(result) }
                 return Int32(results.count)
             } catch {
-                host.pushString(error.message)
+                host.pushString((error as? LuaError)?.message ?? String(describing: error))
                 return CRM_HOST_ERROR
             }
         }
-        crm_set_warning_sink { owner, message, length in
+        crm_set_warning_sink { owner, kind, message, length in
             guard let owner, let message else { return }
             let host = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()
             let text = message.withMemoryRebound(to: UInt8.self, capacity: length) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
             }
-            host.warn(text)
+            host.log(text, printed: kind == Int32(CRM_LOG_PRINT.rawValue))
         }
     }()
 
-    /// Passes a warning to the handler, at most `WarningWindow.perMinute` a minute.
-    func warn(_ text: String) {
+    /// Passes a warning or a printed line to its handler, at most
+    /// `WarningWindow.perMinute` a minute for both together.
+    func log(_ text: String, printed: Bool) {
+        let handler = printed ? printHandler : warningHandler
         switch warningWindow.admit(now: crm_monotonic_ns()) {
-        case .pass: warningHandler?(text)
-        case .firstDropped: warningHandler?("further warnings dropped for a minute")
+        case .pass: handler?(text)
+        case .firstDropped: handler?("further warnings and prints dropped for a minute")
         case .dropped: break
         }
     }
 }
 
-/// Rate limit of warnings: a script cannot flood the log.
+/// Rate limit of warnings and prints: a script cannot flood the log.
 struct WarningWindow {
     static let perMinute = 60
     enum Admission { case pass, firstDropped, dropped }

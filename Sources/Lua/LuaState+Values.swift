@@ -85,6 +85,24 @@ extension LuaState {
         return try value(at: lua_absindex(L, index), depth: 0, budget: &budget, visiting: &visiting)
     }
 
+    /// The values above `base`, all within one entry budget, so a script cannot
+    /// return a million values to make the host copy them all.
+    func results(above base: Int32) throws(LuaError) -> [LuaValue] {
+        let top = lua_gettop(L)
+        guard top > base else { return [] }
+        var budget = limits.valueEntries - Int(top - base)
+        guard budget >= 0 else {
+            throw LuaError(kind: .conversion, message: "more than \(limits.valueEntries) values returned")
+        }
+        var visiting = Set<UnsafeRawPointer>()
+        var results: [LuaValue] = []
+        results.reserveCapacity(Int(top - base))
+        for index in (base + 1)...top {
+            results.append(try value(at: index, depth: 0, budget: &budget, visiting: &visiting))
+        }
+        return results
+    }
+
     private func value(at index: Int32, depth: Int, budget: inout Int,
                        visiting: inout Set<UnsafeRawPointer>) throws(LuaError) -> LuaValue {
         switch lua_type(L, index) {

@@ -1,4 +1,5 @@
 import CLua
+import Foundation
 import CLuaShim
 
 /// One Lua state: its memory, its budget, its host functions. Not thread-safe;
@@ -6,14 +7,18 @@ import CLuaShim
 /// into it is in flight.
 public final class LuaState {
     public let limits: LuaLimits
-    let L: OpaquePointer
+    /// The thread being worked on: the main thread, or while a host function runs,
+    /// the coroutine that called it (its arguments and results live on its stack).
+    var L: OpaquePointer
     let context: UnsafeMutablePointer<crm_lua_ctx>
     var hostFunctions: [LuaHostFunction] = []
     private(set) var isCallInFlight = false
     private var isClosed = false
 
-    /// Receives the state's warnings (`warn(...)` and `print`), already rate-limited.
+    /// Receives the state's warnings (`warn(...)`), already rate-limited.
     public var warningHandler: ((String) -> Void)?
+    /// Receives the lines scripts `print`, already rate-limited (with warnings).
+    public var printHandler: ((String) -> Void)?
     var warningWindow = WarningWindow()
 
     /// A new state. Sandboxed states see only the libraries of SPEC §6.
@@ -46,11 +51,15 @@ public final class LuaState {
         context.deallocate()
     }
 
-    /// Closes the state now rather than at deinit. Refused while a call is in flight.
-    public func close() {
-        guard !isClosed, !isCallInFlight else { return }
+    /// Closes the state now rather than at deinit. Refused (false) while a call
+    /// is in flight, e.g. from inside a host function: the call's frames still use it.
+    @discardableResult
+    public func close() -> Bool {
+        guard !isCallInFlight else { return false }
+        guard !isClosed else { return true }
         isClosed = true
         lua_close(L)
+        return true
     }
 
     /// Bytes the state holds now.
@@ -130,13 +139,7 @@ public final class LuaState {
         isCallInFlight = false
         defer { lua_settop(L, base) }
         guard status == LUA_OK else { throw failure(status: status) }
-        var results: [LuaValue] = []
-        let top = lua_gettop(L)
-        if top > base {
-            results.reserveCapacity(Int(top - base))
-            for index in (base + 1)...top { results.append(try value(at: index)) }
-        }
-        return results
+        return try results(above: base)
     }
 
     private func checkAvailable() throws(LuaError) {

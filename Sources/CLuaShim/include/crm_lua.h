@@ -21,6 +21,8 @@ typedef struct crm_lua_ctx {
     size_t memory_limit;          /* bytes; 0 = unlimited */
     size_t memory_peak;
     int enforce;                  /* the cap applies only while script code runs */
+    void *refused_block;          /* the last growth refused: Lua retries it once after */
+    size_t refused_size;          /*   an emergency collection; a second refusal is final */
 
     /* budget of the call in flight */
     int64_t instruction_limit;    /* 0 = unlimited */
@@ -43,7 +45,8 @@ typedef struct crm_lua_ctx {
     char warning[512];
     size_t warning_len;
 
-    lua_State *running;           /* thread last seen by the hook, for positions */
+    lua_State *running;           /* thread last seen by the hook, for positions; kept
+                                     alive by the registry so it is never dangling */
     void *owner;                  /* the Swift object that owns this state */
 } crm_lua_ctx;
 
@@ -55,8 +58,15 @@ typedef int (*crm_host_dispatch)(lua_State *L, void *owner, int function_id);
 #define CRM_HOST_ERROR (-1)
 #define CRM_HOST_RAISE (-2)
 
-/// Called with each complete warning message (lua_warning's pieces joined).
-typedef void (*crm_warning_sink)(void *owner, const char *message, size_t length);
+/// What a script wrote to the log: a warning (`warn`) or a line of `print`.
+enum crm_log_kind {
+    CRM_LOG_WARNING = 0,
+    CRM_LOG_PRINT = 1,
+};
+
+/// Called with each complete warning message (lua_warning's pieces joined) and
+/// each line of `print`. It must not call into Lua.
+typedef void (*crm_warning_sink)(void *owner, int kind, const char *message, size_t length);
 
 void crm_set_dispatch(crm_host_dispatch dispatch);
 void crm_set_warning_sink(crm_warning_sink sink);
@@ -79,9 +89,9 @@ void crm_push_host_function(lua_State *L, void *owner, int function_id);
 
 /// Turns the state's globals into the sandbox: an empty table whose __index
 /// reaches a frozen set of libraries: base (without dofile, loadfile, collectgarbage but
-/// "count", print), string (capped, without dump), table, math, utf8, coroutine,
-/// and os with time, date and clock only. The string metatable is locked and
-/// setmetatable refuses __gc. `load` is text-only.
+/// "count"; print goes to the warning sink), string (capped, without dump), table, math,
+/// utf8, coroutine, and os with time, date and clock only. The string metatable is
+/// locked and setmetatable refuses __gc. `load` is text-only.
 /// Leaves the stack as it found it.
 void crm_open_sandbox(lua_State *L);
 

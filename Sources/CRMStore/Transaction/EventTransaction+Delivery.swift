@@ -64,9 +64,22 @@ extension EventTransaction {
         return timer
     }
 
-    private func outboxRow(_ id: Int64) throws -> OutboxRecord? {
-        try OutboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id])
+    private func outboxRow(_ id: Int64) throws -> OutboxRow? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT message_id, instance_id, conversation_id, idempotency_key FROM outbox WHERE id = ?
+            """), arguments: [id]).map {
+            OutboxRow(messageID: $0["message_id"], instanceID: $0["instance_id"], conversationID: $0["conversation_id"],
+                      idempotencyKey: $0["idempotency_key"])
+        }
     }
+}
+
+/// The columns of an outbox row a status change needs.
+private struct OutboxRow {
+    var messageID: MessageRowID
+    var instanceID: InstanceID
+    var conversationID: ConversationID
+    var idempotencyKey: String
 }
 
 extension DeliveryStatus {
