@@ -29,7 +29,7 @@ let package = Package(
             "Lua", "CRMCore",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], resources: [.copy("Library")]),
         .target(name: "CRMStore", dependencies: [
             "CRMCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -50,8 +50,10 @@ let package = Package(
         .executableTarget(name: "crm-host", dependencies: [
             "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLuaShim"], resources: [.copy("Hostile")]),
         .testTarget(name: "CRMScriptingTests", dependencies: ["CRMScripting", "Lua"]),

@@ -34,10 +34,15 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var to: String
     public var isGroup: Bool
     public var content: OutgoingContent
+    /// True when `to` is a business-scoped user id rather than phone digits.
+    public var toUserID: Bool
+    /// When the contact last wrote: the Cloud API refuses free text after 24 hours.
+    public var lastInboundAt: Date?
 
-    public init(instanceID: InstanceID, idempotencyKey: String, to: String, isGroup: Bool, content: OutgoingContent) {
+    public init(instanceID: InstanceID, idempotencyKey: String, to: String, isGroup: Bool, content: OutgoingContent,
+                toUserID: Bool = false, lastInboundAt: Date? = nil) {
         self.instanceID = instanceID; self.idempotencyKey = idempotencyKey; self.to = to
-        self.isGroup = isGroup; self.content = content
+        self.isGroup = isGroup; self.content = content; self.toUserID = toUserID; self.lastInboundAt = lastInboundAt
     }
 }
 

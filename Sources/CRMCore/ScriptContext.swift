@@ -24,13 +24,17 @@ public struct ConversationView: Sendable, Equatable {
     public var lastMessageAt: Date?
     /// When the contact last wrote: the Cloud API's 24-hour window opens there.
     public var lastInboundAt: Date?
+    /// When a person (an operator through the API or the inbox, not a script)
+    /// last sent in this conversation: bots pause while a human is talking.
+    public var lastOperatorReplyAt: Date?
 
     public init(id: ConversationID, contactID: String, contact: ContactIdentity, contactName: String?,
                 isGroup: Bool, groupName: String?, assignee: String?, tags: [String], unreadCount: Int,
-                lastMessageAt: Date?, lastInboundAt: Date?) {
+                lastMessageAt: Date?, lastInboundAt: Date?, lastOperatorReplyAt: Date? = nil) {
         self.id = id; self.contactID = contactID; self.contact = contact; self.contactName = contactName
         self.isGroup = isGroup; self.groupName = groupName; self.assignee = assignee; self.tags = tags
         self.unreadCount = unreadCount; self.lastMessageAt = lastMessageAt; self.lastInboundAt = lastInboundAt
+        self.lastOperatorReplyAt = lastOperatorReplyAt
     }
 }
 

@@ -2,58 +2,50 @@ import CRMCore
 import Foundation
 import GRDB
 
-/// The embedded database (SPEC §3): one SQLite file in the data folder, in WAL
-/// mode, written through one `DatabasePool`. Everything else in the host reads
-/// and writes through this type's narrow API (see the `Store+*.swift` files)
-/// or, for the pipeline, through an `EventTransaction`.
-public final class Store: Sendable {
-    /// GRDB's pool: one writer, concurrent readers.
-    let pool: DatabasePool
-    /// Where the database file lives.
+/// The host's storage: one SQLite database (`DATA/crm.sqlite`) in WAL mode,
+/// reached through a GRDB pool so inbox reads never wait for the pipeline's
+/// writes. Everything else talks to storage through this type's extensions,
+/// each scoped to a company or an instance.
+public final class CRMStore: Sendable {
+    /// The database file, for logs and the benchmark's floor.
     public let path: String
+    let pool: DatabasePool
 
-    /// Opens (creating when missing) `folder/crm.sqlite` and brings its schema
-    /// up to date.
-    /// - Parameter folder: the data folder (`--data`); created when missing.
-    public convenience init(folder: URL) throws {
+    /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
+    /// - Parameter folder: the data folder; created when missing.
+    public init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try self.init(path: folder.appendingPathComponent("crm.sqlite").path)
-    }
-
-    /// Opens the database at `path` and migrates it.
-    /// - Parameter path: the SQLite file.
-    public init(path: String) throws {
+        path = folder.appendingPathComponent("crm.sqlite").path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL is durable across process crashes;
-            // only a power loss may drop the last commits.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -32000")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
-        try StoreSchema.migrator.migrate(pool)
+        try Schema.migrator.migrate(pool)
     }
 
     /// Names of the migrations applied to this database, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try StoreSchema.migrator.appliedMigrations(db) }
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
-    /// Runs `work` in one write transaction: everything it does commits
-    /// together or not at all. The pipeline commits batches of events this way.
-    /// - Parameter work: runs on the writer; it must not block on anything but the database.
-    public func transaction<T: Sendable>(_ work: @Sendable @escaping (EventTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in try work(EventTransaction(db)) }
+    /// Runs `body` in one write transaction: all of it commits or none does.
+    /// The pipeline's group commit uses this with `StoreTransaction`.
+    public func transaction<T: Sendable>(_ body: @Sendable (StoreTransaction) throws -> T) async throws -> T {
+        try await pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// The blocking form of `transaction`, for callers outside async code.
+    public func transactionNow<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try pool.write { db in try body(StoreTransaction(db: db)) }
     }
 }
 
-/// Seconds since 1970: every `*_at` column holds this, so ordering and
-/// keyset pagination are plain number comparisons.
+/// Storage time is seconds since 1970 as a REAL: compact, ordered, and the same
+/// in every query and cursor.
 extension Date {
-    var storeTime: Double { timeIntervalSince1970 }
-    init(storeTime: Double) { self.init(timeIntervalSince1970: storeTime) }
+    var storageSeconds: Double { timeIntervalSince1970 }
+    init(storageSeconds: Double) { self.init(timeIntervalSince1970: storageSeconds) }
 }

@@ -1,112 +1,94 @@
 import CRMCore
-import CRMStore
-import Foundation
 import XCTest
+@testable import CRMStore
 
 final class ConversationIdentityTests: XCTestCase {
-    func test_usernameContactThenPhoneAppearsIsOneConversation() async throws {
-        let fixture = try StoreFixture()
-        let vendas = try fixture.connectedInstance("vendas", phone: "5511999998888")
-        try await fixture.receive(fixture.message(vendas, id: "w1", userID: "BR.1502576394655843", username: "joao.silva"))
-        let first = try XCTUnwrap(try fixture.store.conversations(instanceID: vendas.id).first)
-        XCTAssertEqual(first.contactID, "BR.1502576394655843")
-        XCTAssertNil(first.contactPhone)
-
-        try await fixture.receive(fixture.message(vendas, id: "w2", phone: "5511911112222", userID: "BR.1502576394655843"))
-        try await fixture.receive(fixture.message(vendas, id: "w3", phone: "5511911112222"))
-        let conversations = try fixture.store.conversations(instanceID: vendas.id)
-        XCTAssertEqual(conversations.count, 1)
-        XCTAssertEqual(conversations[0].id, first.id)
-        XCTAssertEqual(conversations[0].contactID, "5511911112222")
-        XCTAssertEqual(conversations[0].contactUserID, "BR.1502576394655843")
-        XCTAssertEqual(conversations[0].contactUsername, "joao.silva")
-        XCTAssertEqual(conversations[0].unreadCount, 3)
-        XCTAssertEqual(conversations[0].replyAddress, "5511911112222")
+    func test_usernameOnlyContactThenPhoneAppears_isOneConversation() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.ingest(inbound(instance, id: "w1", userID: "BR.1502576394655843", username: "joao"))
+        try temporary.ingest(inbound(instance, id: "w2", phone: "+55 11 97777-0000", userID: "BR.1502576394655843"))
+        try temporary.ingest(inbound(instance, id: "w3", phone: "5511977770000"))
+        let page = try temporary.store.conversations(company: instance.companyID)
+        XCTAssertEqual(page.items.count, 1)
+        let conversation = page.items[0].conversation
+        XCTAssertEqual(conversation.contactID, "5511977770000")
+        XCTAssertEqual(conversation.contactPhone, "5511977770000")
+        XCTAssertEqual(conversation.contactUserID, "BR.1502576394655843")
+        XCTAssertEqual(conversation.contactUsername, "joao")
+        XCTAssertEqual(conversation.unreadCount, 3)
+        XCTAssertEqual(try temporary.store.messages(in: conversation.id, company: instance.companyID).items.count, 3)
     }
 
-    func test_phoneConversationAndUserIDConversationMergeWhenOneMessageLinksThem() async throws {
-        let fixture = try StoreFixture()
-        let vendas = try fixture.connectedInstance("vendas", phone: "5511999998888")
-        try await fixture.receive(fixture.message(vendas, id: "w1", phone: "5511911112222"))
-        try await fixture.receive(fixture.message(vendas, id: "w2", userID: "BR.77"))
-        XCTAssertEqual(try fixture.store.conversations(instanceID: vendas.id).count, 2)
-
-        try await fixture.receive(fixture.message(vendas, id: "w3", phone: "5511911112222", userID: "BR.77"))
-        let conversations = try fixture.store.conversations(instanceID: vendas.id)
-        XCTAssertEqual(conversations.count, 1)
-        XCTAssertEqual(conversations[0].contactUserID, "BR.77")
-        let messages = try fixture.store.messages(conversationID: conversations[0].id, companyID: fixture.acme.id)
-        XCTAssertEqual(messages.map(\.whatsappMessageID), ["w1", "w2", "w3"])
+    func test_phoneAndUserIDConversationsAreMergedWhenOneMessageLinksThem() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000"))
+        try temporary.ingest(inbound(instance, id: "w2", userID: "BR.1"))
+        XCTAssertEqual(try temporary.count("conversations"), 2)
+        try temporary.ingest(inbound(instance, id: "w3", phone: "5511977770000", userID: "BR.1"))
+        let items = try temporary.store.conversations(company: instance.companyID).items
+        XCTAssertEqual(items.count, 1)
+        XCTAssertEqual(items[0].conversation.contactUserID, "BR.1")
+        XCTAssertEqual(items[0].conversation.unreadCount, 3)
+        XCTAssertEqual(try temporary.store.messages(in: items[0].conversation.id, company: instance.companyID).items.count, 3)
     }
 
-    func test_samePersonOnTwoInstancesIsTwoConversations() async throws {
-        let fixture = try StoreFixture()
-        let vendas = try fixture.connectedInstance("vendas", phone: "5511999998888")
-        let suporte = try fixture.connectedInstance("suporte", phone: "5511988887777")
-        try await fixture.receive(fixture.message(vendas, id: "w1", phone: "5511911112222"))
-        try await fixture.receive(fixture.message(suporte, id: "w1", phone: "5511911112222"))
-        XCTAssertEqual(try fixture.store.conversations(instanceID: vendas.id).count, 1)
-        XCTAssertEqual(try fixture.store.conversations(instanceID: suporte.id).count, 1)
-        XCTAssertNotEqual(try fixture.store.conversations(instanceID: vendas.id)[0].id,
-                          try fixture.store.conversations(instanceID: suporte.id)[0].id)
+    func test_sameContactOnTwoInstancesIsTwoConversations() throws {
+        let temporary = try TemporaryStore()
+        let first = try temporary.connectedInstance(phone: "5511999998888")
+        let second = try temporary.connectedInstance(company: first.companyID, phone: "5511988887777")
+        try temporary.ingest(inbound(first, id: "w1", phone: "5511977770000"))
+        try temporary.ingest(inbound(second, id: "w1", phone: "5511977770000"))
+        let items = try temporary.store.conversations(company: first.companyID).items
+        XCTAssertEqual(Set(items.map(\.conversation.instanceID)), [first.id, second.id])
+        let filtered = try temporary.store.conversations(company: first.companyID, filter: InboxFilter(instanceID: second.id))
+        XCTAssertEqual(filtered.items.map(\.conversation.instanceID), [second.id])
     }
 
-    func test_groupMessagesShareTheGroupConversationAndKeepTheirSender() async throws {
-        let fixture = try StoreFixture()
-        let vendas = try fixture.connectedInstance("vendas", phone: "5511999998888")
-        let familia = GroupRef(id: "120363000000000001@g.us", name: "Família")
-        try await fixture.receive(fixture.message(vendas, id: "g1", phone: "5511911112222", group: familia))
-        try await fixture.receive(fixture.message(vendas, id: "g2", phone: "5511933334444", group: familia))
-        let conversations = try fixture.store.conversations(instanceID: vendas.id)
-        XCTAssertEqual(conversations.count, 1)
-        XCTAssertTrue(conversations[0].isGroup)
-        XCTAssertEqual(conversations[0].groupName, "Família")
-        XCTAssertEqual(conversations[0].replyAddress, familia.id)
-        let messages = try fixture.store.messages(conversationID: conversations[0].id, companyID: fixture.acme.id)
-        XCTAssertEqual(messages.map(\.sender), ["5511911112222", "5511933334444"])
+    func test_groupMessagesKeepTheirMemberAndShareTheGroupConversation() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let familia = GroupRef(id: "120363000000000001", name: "Família")
+        var fromMaria = inbound(instance, id: "g1", userID: familia.id, group: familia)
+        fromMaria.sender = ContactIdentity(phone: "5511966660000")
+        var fromJoao = inbound(instance, id: "g2", userID: familia.id, group: familia)
+        fromJoao.sender = ContactIdentity(phone: "5511977770000")
+        try temporary.ingest(fromMaria)
+        try temporary.ingest(fromJoao)
+        let items = try temporary.store.conversations(company: instance.companyID).items
+        XCTAssertEqual(items.count, 1)
+        XCTAssertTrue(items[0].conversation.isGroup)
+        XCTAssertEqual(items[0].conversation.groupName, "Família")
+        let senders = try temporary.store.messages(in: items[0].conversation.id, company: instance.companyID, order: .oldestFirst)
+            .items.map(\.sender)
+        XCTAssertEqual(senders, ["5511966660000", "5511977770000"])
     }
 
-    func test_redeliveredMessageIsStoredOnce() async throws {
-        let fixture = try StoreFixture()
-        let vendas = try fixture.connectedInstance("vendas", phone: "5511999998888")
-        let message = fixture.message(vendas, id: "wamid.1", phone: "5511911112222")
-        guard case .stored = try await fixture.receive(message) else { return XCTFail("first delivery must be stored") }
-        let again = try await fixture.receive(message)
-        XCTAssertEqual(again, .duplicate)
-        let conversation = try fixture.store.conversations(instanceID: vendas.id)[0]
-        XCTAssertEqual(conversation.unreadCount, 1)
-        XCTAssertEqual(try fixture.store.messages(conversationID: conversation.id, companyID: fixture.acme.id).count, 1)
+    func test_redeliveredMessageIsStoredOnce() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let message = inbound(instance, id: "wamid.1", phone: "5511977770000")
+        guard case .stored(let first, _) = try temporary.ingest(message) else { return XCTFail("not stored") }
+        XCTAssertEqual(try temporary.ingest(message), .duplicate(first.id))
+        XCTAssertEqual(try temporary.ingest(message), .duplicate(first.id))
+        XCTAssertEqual(try temporary.count("messages"), 1)
+        XCTAssertEqual(try temporary.store.conversations(company: instance.companyID).items[0].conversation.unreadCount, 1)
     }
 
-    func test_badInboundIsRefusedWithATypedErrorAndStoresNothing() async throws {
-        let fixture = try StoreFixture()
-        let vendas = try fixture.connectedInstance("vendas", phone: "5511999998888")
-        let offline = try fixture.store.createInstance(companyID: fixture.acme.id, name: "offline")
-        let cases: [(InboundMessage, InboundRejection)] = [
-            (InboundMessage(instanceID: "no-such-instance", whatsappID: "w1", contact: ContactIdentity(phone: "1"), text: "oi"),
-             .unknownInstance("no-such-instance")),
-            (fixture.message(offline, id: "w2", phone: "5511911112222"), .instanceNotConnected(offline.id, status: .disconnected)),
-            (fixture.message(vendas, id: "w3", phone: "5511911112222", text: String(repeating: "a", count: 64 * 1024 + 1)),
-             .textTooLong(bytes: 64 * 1024 + 1, limit: 64 * 1024)),
-            (fixture.message(vendas, id: "", phone: "5511911112222"), .missingField("the message's WhatsApp id")),
-            (fixture.message(vendas, id: "w4", username: "only.a.name"), .missingField("the contact's phone or user id")),
-        ]
-        for (message, rejection) in cases {
-            do {
-                try await fixture.receive(message)
-                XCTFail("\(message.whatsappID) must be refused")
-            } catch {
-                XCTAssertEqual(error as? InboundRejection, rejection)
-            }
+    func test_unknownOrDisconnectedInstanceStoresNothing() throws {
+        let temporary = try TemporaryStore()
+        let company = try temporary.store.createCompany(name: "Acme")
+        let idle = try temporary.store.createInstance(company: company.id, name: "idle")
+        XCTAssertThrowsError(try temporary.ingest(inbound(idle, id: "w1", phone: "5511977770000"))) { error in
+            XCTAssertEqual(error as? StoreError, .instanceNotConnected(idle.id, status: .disconnected))
         }
-        XCTAssertEqual(try fixture.store.conversations(instanceID: vendas.id), [])
-        XCTAssertEqual(try fixture.store.conversations(instanceID: offline.id), [])
-    }
-
-    func test_invalidUTF8IsRefusedNotRepaired() {
-        XCTAssertThrowsError(try InboundRejection.text(fromUTF8: [0x6f, 0xff, 0x69])) {
-            XCTAssertEqual($0 as? InboundRejection, .invalidUTF8)
+        var ghost = idle
+        ghost.id = "00000000-0000-4000-8000-000000000000"
+        XCTAssertThrowsError(try temporary.ingest(inbound(ghost, id: "w1", phone: "5511977770000"))) { error in
+            XCTAssertEqual(error as? StoreError, .instanceNotFound(ghost.id))
         }
-        XCTAssertEqual(try InboundRejection.text(fromUTF8: Array("preço".utf8)), "preço")
+        XCTAssertEqual(try temporary.count("messages"), 0)
+        XCTAssertEqual(try temporary.count("conversations"), 0)
     }
 }

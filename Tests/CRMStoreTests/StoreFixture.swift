@@ -1,42 +1,45 @@
 import CRMCore
-import CRMStore
 import Foundation
-import XCTest
+@testable import CRMStore
 
-/// A store in a fresh temporary folder, with the brief's two companies.
-final class StoreFixture {
+/// A store in a fresh temporary folder, removed when the test ends.
+final class TemporaryStore {
     let folder: URL
-    let store: Store
-    let acme: CompanyRecord
-    let globex: CompanyRecord
+    private(set) var store: CRMStore
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-store-\(UUID().uuidString)")
-        store = try Store(folder: folder)
-        acme = try store.createCompany(name: "acme")
-        globex = try store.createCompany(name: "globex")
+        store = try CRMStore(folder: folder)
+    }
+
+    /// Closes and opens the database again, as after a restart.
+    func reopen() throws { store = try CRMStore(folder: folder) }
+
+    /// A company with one connected instance on `phone`.
+    func connectedInstance(company: Int64? = nil, phone: String, name: String = "sales") throws -> InstanceRecord {
+        let owner = try company ?? store.createCompany(name: "Acme \(phone)").id
+        let instance = try store.createInstance(company: owner, name: name)
+        try store.claimPhone(phone, for: instance.id)
+        return try store.instance(instance.id)
+    }
+
+    /// Stores one inbound message in its own transaction.
+    @discardableResult
+    func ingest(_ message: InboundMessage) throws -> IngestResult {
+        try store.transactionNow { try $0.ingest(message) }
+    }
+
+    func count(_ table: String) throws -> Int {
+        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! }
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
+}
 
-    /// An instance of `company`, connected with `phone`.
-    func connectedInstance(_ name: String, phone: String, company: CompanyRecord? = nil) throws -> InstanceRecord {
-        let instance = try store.createInstance(companyID: (company ?? acme).id, name: name)
-        return try store.claimPhoneNumber(instanceID: instance.id, phoneNumber: phone)
-    }
-
-    /// Stores one inbound message in its own transaction, as the pipeline would.
-    @discardableResult
-    func receive(_ message: InboundMessage) async throws -> InboundRecording {
-        try await store.transaction { transaction in try transaction.recordInbound(message) }
-    }
-
-    func message(_ instance: InstanceRecord, id: String, phone: String? = nil, userID: String? = nil,
-                 username: String? = nil, name: String? = nil, text: String = "oi",
-                 group: GroupRef? = nil, at: Date = Date()) -> InboundMessage {
-        InboundMessage(instanceID: instance.id, whatsappID: id,
-                       contact: ContactIdentity(phone: phone, userID: userID, username: username), contactName: name,
-                       group: group, sender: group == nil ? nil : ContactIdentity(phone: phone, userID: userID),
-                       text: text, at: at)
-    }
+func inbound(_ instance: InstanceRecord, id: String, phone: String? = nil, userID: String? = nil,
+             username: String? = nil, name: String? = nil, text: String = "oi", group: GroupRef? = nil,
+             at: Date = Date()) -> InboundMessage {
+    InboundMessage(instanceID: instance.id, whatsappID: id,
+                   contact: ContactIdentity(phone: phone, userID: userID, username: username),
+                   contactName: name, group: group, text: text, at: at)
 }

@@ -3,125 +3,115 @@ import CRMStore
 import Foundation
 import Synchronization
 
-/// Hands outbox rows to the owning instance's connector, at least once, with
-/// the row's idempotency key. One lane per instance keeps an instance's sends
-/// in order and lets a slow connector delay only its own instance. Results go
-/// back to the pipeline queue as work: a row leaves "in flight" only once its
-/// result has committed.
+/// Hands queued sends to the owning instance's connector, at least once, with
+/// the outbox row's idempotency key: a retry never shows the recipient a second
+/// message. Each instance has its own lane — in order, at its own rate — so a
+/// slow or disconnected number delays no other.
 final class OutboxWorker: Sendable {
     private struct State {
-        var lanes: [InstanceID: [OutboxRecord]] = [:]
-        var running: Set<InstanceID> = []
-        var inFlight: Set<Int64> = []
-        /// Rows settled while a scan read the outbox: the scan's copy of them is stale.
-        var settledDuringScan: Set<Int64>? = nil
-        /// Set by `halt`: nothing more is sent or reported.
-        var halted = false
+        var lanes: [InstanceID: [OutboxEntry]] = [:]
+        var inFlight = 0
+        var stopped = false
     }
-
     private let state = Mutex(State())
-    private let connectors: any ConnectorDirectory
-    private let queue: PipelineQueue
-    private let limiter: SendRateLimiter
-    private let retry: RetryPolicy
-    /// Told the moment a send was handed to its connector (benchmarks, metrics).
-    private let onHandedOver: @Sendable (OutgoingMessage) -> Void
+    private let sendsDue = WakeSignal()
+    private let store: CRMStore
+    private let configuration: PipelineConfiguration
+    private let connectors: MessagePipeline.ConnectorLookup
 
-    init(connectors: any ConnectorDirectory, queue: PipelineQueue, limiter: SendRateLimiter, retry: RetryPolicy,
-         onHandedOver: @escaping @Sendable (OutgoingMessage) -> Void) {
-        self.connectors = connectors; self.queue = queue; self.limiter = limiter; self.retry = retry
-        self.onHandedOver = onHandedOver
+    init(store: CRMStore, configuration: PipelineConfiguration, connectors: @escaping MessagePipeline.ConnectorLookup) {
+        self.store = store
+        self.configuration = configuration
+        self.connectors = connectors
     }
 
-    /// Takes sends to deliver; rows already in flight are ignored.
-    func hand(_ sends: [OutboxRecord]) {
-        let toStart = state.withLock { state -> [InstanceID] in
-            var toStart: [InstanceID] = []
-            if state.halted { return [] }
-            for send in sends where !state.inFlight.contains(send.id) && state.settledDuringScan?.contains(send.id) != true {
-                state.inFlight.insert(send.id)
-                state.lanes[send.instanceID, default: []].append(send)
-                if state.running.insert(send.instanceID).inserted { toStart.append(send.instanceID) }
+    func wake() { sendsDue.signal() }
+
+    func stop() {
+        state.withLock { $0.stopped = true }
+        sendsDue.signal()
+    }
+
+    /// Claims due sends and feeds the lanes until stopped.
+    func run(pipeline: MessagePipeline) async {
+        while !state.withLock({ $0.stopped }) {
+            let room = state.withLock { configuration.maxSendsInFlight - $0.inFlight }
+            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room)) ?? []) : []
+            guard !claimed.isEmpty else {
+                await sendsDue.wait(timeout: configuration.pollInterval)
+                continue
             }
-            return toStart
-        }
-        for instance in toStart {
-            Task { await self.runLane(instance) }
-        }
-    }
-
-    /// Rows whose result has committed: they may be picked up again by a scan.
-    func settle(_ ids: [Int64]) {
-        guard !ids.isEmpty else { return }
-        state.withLock { state in
-            for id in ids {
-                state.inFlight.remove(id)
-                state.settledDuringScan?.insert(id)
+            let idle = state.withLock { state -> [InstanceID] in
+                state.inFlight += claimed.count
+                var idle: [InstanceID] = []
+                for entry in claimed {
+                    if state.lanes[entry.instanceID] == nil { idle.append(entry.instanceID); state.lanes[entry.instanceID] = [] }
+                    state.lanes[entry.instanceID]!.append(entry)
+                }
+                return idle
+            }
+            for instance in idle {
+                Task { [self] in await drainLane(instance, pipeline: pipeline) }
             }
         }
     }
 
-    /// Reads due rows from the outbox (retries, rows left by a restart) and
-    /// takes those not in flight.
-    func scan(_ store: Store, now: Date) {
-        let inFlight = state.withLock { state -> Set<Int64> in
-            state.settledDuringScan = []
-            return state.inFlight
-        }
-        let due = (try? store.dueSends(now: now, excluding: inFlight)) ?? []
-        hand(due)
-        state.withLock { state in state.settledDuringScan = nil }
-    }
-
-    private func runLane(_ instance: InstanceID) async {
-        while let send = nextSend(of: instance) {
-            let wait = limiter.reserve(for: instance)
-            if wait > .zero { try? await Task.sleep(for: wait) }
-            if isHalted { return }
-            let result = await deliver(send)
-            if isHalted { return }
-            queue.submit(result)
-        }
-    }
-
-    /// Stops sending and reporting at once, as a crashed process would.
-    func halt() {
-        state.withLock { state in state.halted = true }
-    }
-
-    private var isHalted: Bool { state.withLock { $0.halted } }
-
-    private func nextSend(of instance: InstanceID) -> OutboxRecord? {
-        state.withLock { state in
-            guard !state.halted, var lane = state.lanes[instance], !lane.isEmpty else {
+    /// Sends one instance's claimed entries in order, paced by its rate limit.
+    private func drainLane(_ instance: InstanceID, pipeline: MessagePipeline) async {
+        var pace = SendPace(perSecond: configuration.sendsPerSecond)
+        while let entry = state.withLock({ state -> OutboxEntry? in
+            guard !state.stopped, var lane = state.lanes[instance], !lane.isEmpty else {
                 state.lanes[instance] = nil
-                state.running.remove(instance)
                 return nil
             }
-            let send = lane.removeFirst()
+            let entry = lane.removeFirst()
             state.lanes[instance] = lane
-            return send
+            return entry
+        }) {
+            await pace.waitForTurn()
+            let outcome = await handOver(entry)
+            pipeline.submit(.sendOutcome(entry, outcome))
+            state.withLock { $0.inFlight -= 1 }
         }
+        sendsDue.signal()
     }
 
-    private func deliver(_ send: OutboxRecord) async -> PipelineWork {
-        guard let connector = await connectors.connector(for: send.instanceID) else {
-            return failure(send, SendFailure(reason: "instance \(send.instanceID) has no open session", retryable: true))
+    private func handOver(_ entry: OutboxEntry) async -> SendOutcome {
+        guard let connector = await connectors(entry.instanceID) else {
+            return retryOrFail(entry, reason: "instance \(entry.instanceID) is not connected")
         }
-        let message = send.outgoing
         do {
-            let providerID = try await connector.send(message)
-            onHandedOver(message)
-            return .sendAccepted(outboxID: send.id, send.instanceID, providerMessageID: providerID)
+            return .sent(providerMessageID: try await connector.send(entry.message))
         } catch {
-            return failure(send, error)
+            return error.retryable ? retryOrFail(entry, reason: error.reason) : .failed(reason: error.reason)
         }
     }
 
-    private func failure(_ send: OutboxRecord, _ failure: SendFailure) -> PipelineWork {
-        let retryAt = failure.retryable ? retry.nextAttempt(afterFailedAttempts: send.attempts + 1, now: Date()) : nil
-        let reason = retryAt == nil && failure.retryable
-            ? "\(failure.reason) (gave up after \(send.attempts + 1) attempts)" : failure.reason
-        return .sendFailed(outboxID: send.id, send.instanceID, reason: reason, retryAt: retryAt)
+    private func retryOrFail(_ entry: OutboxEntry, reason: String) -> SendOutcome {
+        let attempt = entry.attempts + 1
+        guard attempt < configuration.maxSendAttempts else {
+            return .failed(reason: "\(reason) (gave up after \(attempt) attempts)")
+        }
+        let delay = min(configuration.retryDelay * (1 << min(attempt - 1, 20)), configuration.maxRetryDelay)
+        let jitter = Double.random(in: 0.8...1.2)
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        return .retry(reason: reason, retryAt: Date().addingTimeInterval(seconds * jitter))
+    }
+}
+
+/// Spaces one instance's sends to its rate limit.
+struct SendPace {
+    private let interval: Duration?
+    private var next = ContinuousClock.now
+
+    init(perSecond: Double?) {
+        interval = perSecond.flatMap { $0 > 0 ? .nanoseconds(Int64(1e9 / $0)) : nil }
+    }
+
+    mutating func waitForTurn() async {
+        guard let interval else { return }
+        let now = ContinuousClock.now
+        if next > now { try? await Task.sleep(until: next, clock: .continuous) }
+        next = max(next, now) + interval
     }
 }

@@ -1,22 +1,22 @@
 import Foundation
 
-/// The knobs of the message pipeline; the defaults suit production.
+/// The pipeline's limits and pacing.
 public struct PipelineConfiguration: Sendable {
-    /// Most events committed in one transaction.
-    public var maximumBatch: Int = 1024
-    /// Most events of one instance in one batch: a flooding instance waits for
-    /// the next batch and the others keep their share (SPEC §2.5).
-    public var maximumBatchShare: Int = 128
-    /// Per-instance send rate (the Cloud API allows 80/s); nil for no limit.
+    /// Most events committed in one transaction (group commit).
+    public var maxBatch = 1000
+    /// Inbound text above this many UTF-8 bytes is refused (64 KiB).
+    public var maxTextBytes = 65_536
+    /// Sends per second per instance; nil for no limit. The Cloud API allows 80.
     public var sendsPerSecond: Double? = 80
-    /// Attempts before a send that keeps failing becomes `failed`.
-    public var maximumSendAttempts: Int = 8
-    /// First retry delay; doubled on each attempt, with jitter, up to `maximumRetryDelay`.
-    public var firstRetryDelay: TimeInterval = 1
-    public var maximumRetryDelay: TimeInterval = 300
-    /// How often the outbox and the timers are scanned for due work that
-    /// was not handed over in memory (retries, timers, work left by a restart).
-    public var scanInterval: TimeInterval = 0.5
+    /// Hand-overs tried before a retryable failure becomes `failed`.
+    public var maxSendAttempts = 8
+    /// First retry delay; doubles per attempt up to `maxRetryDelay`.
+    public var retryDelay: Duration = .seconds(1)
+    public var maxRetryDelay: Duration = .seconds(300)
+    /// Sends handed to connectors and not yet reported, across instances.
+    public var maxSendsInFlight = 4000
+    /// How often due timers and retries are looked for when nothing wakes the loops.
+    public var pollInterval: Duration = .milliseconds(250)
 
     public init() {}
 }

@@ -2,25 +2,26 @@ import CRMCore
 import CRMStore
 import Foundation
 
-/// One unit of work for the committer, with whoever waits for its commit.
+/// One event waiting for the next group commit.
 enum PipelineWork: Sendable {
-    case inbound(InboundMessage, Acknowledgement)
+    case inbound(InboundMessage, CheckedContinuation<MessageRowID, any Error>)
+    case sendOutcome(OutboxEntry, SendOutcome)
     case receipt(InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?)
+    case timer(TimerRecord)
     case connection(InstanceID, ConnectionEvent)
-    case timer(id: Int64, InstanceID)
-    case apiSend(conversation: ConversationID, instanceID: InstanceID, OutgoingContent, SendAcknowledgement)
-    case sendAccepted(outboxID: Int64, InstanceID, providerMessageID: String)
-    case sendFailed(outboxID: Int64, InstanceID, reason: String, retryAt: Date?)
 
-    var instanceID: InstanceID {
-        switch self {
-        case .inbound(let message, _): return message.instanceID
-        case .receipt(let id, _, _, _), .connection(let id, _), .timer(_, let id), .apiSend(_, let id, _, _),
-             .sendAccepted(_, let id, _), .sendFailed(_, let id, _, _):
-            return id
-        }
+    /// Tells a waiting caller that its event will not commit.
+    func reject(_ error: any Error) {
+        if case .inbound(_, let continuation) = self { continuation.resume(throwing: error) }
     }
 }
 
-typealias Acknowledgement = CheckedContinuation<Void, any Error>
-typealias SendAcknowledgement = CheckedContinuation<OutboxRecord, any Error>
+/// What one committed batch owes its callers and the loops around it.
+struct BatchResult: Sendable {
+    var acknowledgements: [MessageRowID?] = []
+    var rejections: [Int: InboundRejection] = [:]
+    var changes: [PipelineChange] = []
+    var queuedSends = false
+    var timersTaken: [Int64] = []
+    var timersScheduled = false
+}

@@ -2,28 +2,94 @@ import CRMCore
 import Foundation
 import GRDB
 
-extension Store {
-    /// Sends due at `now`, oldest first, skipping those already in flight.
-    /// After a restart nothing is in flight, so every unconfirmed send is due
-    /// again; the connector's idempotency key makes that retry safe.
-    public func dueSends(now: Date, excluding inFlight: Set<Int64> = [], limit: Int = 1000) throws -> [OutboxRecord] {
-        try pool.read { db in
-            try OutboxRecord.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [now.storeTime, limit + inFlight.count])
-                .filter { !inFlight.contains($0.id) }.prefix(limit).map { $0 }
+extension CRMStore {
+    /// Takes up to `limit` due sends, oldest first, marking them `sending` so no
+    /// other claim returns them.
+    public func claimDueSends(now: Date = Date(), limit: Int) throws -> [OutboxEntry] {
+        try pool.write { db in
+            let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: """
+                SELECT outbox.*, conversations.last_inbound_at FROM outbox
+                JOIN conversations ON conversations.id = outbox.conversation_id
+                WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ?
+                ORDER BY outbox.next_attempt_at, outbox.id LIMIT ?
+                """), arguments: [now.storageSeconds, limit])
+            let claim = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
+            for entry in entries { try claim.execute(arguments: [entry.id]) }
+            return entries
         }
     }
 
-    /// How many sends wait in the outbox (metrics, tests).
-    public func outboxCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    /// After a restart: sends claimed but never confirmed go back to the queue.
+    /// Handing them over again is safe because the connector deduplicates by key.
+    @discardableResult
+    public func releaseClaimedSends() throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
+            return db.changesCount
+        }
     }
 
-    /// When the next retry is due, if any send waits.
+    /// When the next pending send falls due, or nil when the outbox is empty.
     public func nextSendDue() throws -> Date? {
         try pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox").map(Date.init(storeTime:))
+            try Double.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+                .map(Date.init(storageSeconds:))
+        }
+    }
+
+    /// Sends not yet confirmed, for metrics and tests.
+    public func outboxCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+    }
+}
+
+extension StoreTransaction {
+    /// Records how a hand-over ended: `sent` with the provider's id, back to the
+    /// queue for a retry, or `failed` with the reason.
+    /// - Returns: the message when its status changed, nil when the row was
+    ///   already settled (a duplicate report).
+    public func recordSend(_ outbox: Int64, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
+        guard let messageID = try MessageRowID.fetchOne(db.cachedStatement(sql: "SELECT message_id FROM outbox WHERE id = ?"),
+                                                      arguments: [outbox]) else { return nil }
+        switch outcome {
+        case .retry(let reason, let retryAt):
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
+                """).execute(arguments: [reason, retryAt.storageSeconds, outbox])
+            return nil
+        case .sent(let providerID):
+            try db.cachedStatement(sql: """
+                UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
+                """).execute(arguments: [providerID, messageID])
+        case .failed(let reason):
+            try db.cachedStatement(sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
+                .execute(arguments: [reason, messageID])
+        }
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(arguments: [outbox])
+        return try MessageRecord.fetch(db, id: messageID)
+    }
+
+    /// Applies a receipt for one of our sends, found by the provider's id within
+    /// the instance. Status only moves forward (`sent → delivered → read`).
+    /// - Returns: the message when its status changed.
+    public func recordReceipt(instance: InstanceID, providerMessageID: String, status: DeliveryStatus,
+                              reason: String?) throws -> MessageRecord? {
+        guard let message = try MessageRecord.fetchOne(db, cachedSQL: """
+            SELECT * FROM messages WHERE instance_id = ? AND whatsapp_message_id = ? AND direction = 'out'
+            """, arguments: [instance, providerMessageID]) else { return nil }
+        guard Self.rank(status) > Self.rank(message.status) else { return nil }
+        try db.cachedStatement(sql: "UPDATE messages SET status = ?, reason = ? WHERE id = ?")
+            .execute(arguments: [status.rawValue, reason, message.id])
+        return try MessageRecord.fetch(db, id: message.id)
+    }
+
+    private static func rank(_ status: DeliveryStatus?) -> Int {
+        switch status {
+        case nil, .queued: return 0
+        case .sent: return 1
+        case .delivered: return 2
+        case .read: return 3
+        case .failed: return 4
         }
     }
 }

@@ -1,142 +1,128 @@
 import ArgumentParser
 import CRMCore
+import CRMScripting
 import CRMSessions
 import CRMStore
 import Foundation
-import Synchronization
 
-/// `crm-host bench pipeline`: inbound → stored → scripted reply handed to the
-/// connector, for many instances at once, beside the floor of the same rows
-/// written by a plain sqlite3 loop in the same run.
+/// `crm-host bench pipeline`: inbound → stored → Lua reply → connector, on a
+/// temporary data folder, beside the floor of the same rows written by a plain
+/// sqlite3 loop in the same run.
 struct BenchPipelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Measures the message pipeline: messages/s and latency, beside the raw SQLite floor."
+        abstract: "Measures the message pipeline against a plain sqlite3 floor."
     )
 
-    @Option(help: "How many instances receive messages.")
+    @Option(help: "Instances (numbers) sharing the host.")
     var instances = 100
 
-    @Option(help: "How many inbound messages in total.")
+    @Option(help: "Inbound messages per run, each answered by the instance's Lua bot.")
     var messages = 200_000
 
-    @Option(help: "Messages each instance has in flight at once (unacknowledged).")
-    var window = 8
+    @Option(help: "Contacts writing at once to each instance; each waits for its previous message to commit.")
+    var contacts = 20
 
-    @Option(help: "Most events committed in one transaction.")
-    var batch = 1024
+    @Option(help: "Runs; the table ends with their medians.")
+    var runs = 3
+
+    @Option(help: "Messages per transaction of the sqlite3 floor.")
+    var floorBatch = 1000
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-
-        let floor = try PipelineFloor(folder: folder.appendingPathComponent("floor"), instances: instances, messages: messages,
-                                      batch: batch).run()
-        let result = try await runPipeline(folder: folder.appendingPathComponent("pipeline"))
-
-        print("pipeline: \(instances) instances, \(messages) inbound messages, window \(window) per instance, batch ≤ \(batch)")
-        print("script host: Swift echo bot (one send per message)")
-        print(String(format: "%-28@ %12@ %10@ %10@", "run" as NSString, "messages/s" as NSString, "p50 ms" as NSString, "p99 ms" as NSString))
-        print(String(format: "%-28@ %12.0f %10.2f %10.2f", "pipeline (inbound→connector)" as NSString,
-                     result.perSecond, result.p50 * 1000, result.p99 * 1000))
-        print(String(format: "%-28@ %12.0f %10@ %10@", "floor (sqlite3 loop)" as NSString, floor, "-" as NSString, "-" as NSString))
-        print(String(format: "ratio pipeline/floor: %.2f", result.perSecond / floor))
+        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
+        print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio")
+        var results: [(rate: Double, p50: Double, p99: Double, floor: Double)] = []
+        for run in 1...runs {
+            let (rate, p50, p99) = try await measurePipeline()
+            let floor = try measureFloor()
+            results.append((rate, p50, p99, floor))
+            print(row("\(run)", rate, p50, p99, floor))
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print(row("med", median(results.map(\.rate)), median(results.map(\.p50)), median(results.map(\.p99)),
+                  median(results.map(\.floor))))
     }
 
-    private func runPipeline(folder: URL) async throws -> (perSecond: Double, p50: Double, p99: Double) {
-        let store = try Store(folder: folder)
-        let company = try store.createCompany(name: "bench")
-        var instanceIDs: [InstanceID] = []
-        for index in 0..<instances {
-            let instance = try store.createInstance(companyID: company.id, name: "bench-\(index)")
-            _ = try store.claimPhoneNumber(instanceID: instance.id, phoneNumber: "55119\(String(format: "%08d", index))")
-            instanceIDs.append(instance.id)
+    private func row(_ label: String, _ rate: Double, _ p50: Double, _ p99: Double, _ floor: Double) -> String {
+        label.padding(toLength: 5, withPad: " ", startingAt: 0)
+            + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f", rate, p50, p99, floor, rate / floor)
+    }
+
+    private func measurePipeline() async throws -> (rate: Double, p50: Double, p99: Double) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try CRMStore(folder: folder.appendingPathComponent("data"))
+        let bots = folder.appendingPathComponent("scripts")
+        let instances = try createInstances(in: store)
+        for instance in instances {
+            let bot = bots.appendingPathComponent(instance.phoneNumber!)
+            try FileManager.default.createDirectory(at: bot, withIntermediateDirectories: true)
+            try #"on("message", function(msg) msg:reply("re:" .. msg.text) end)"#
+                .write(to: bot.appendingPathComponent("main.lua"), atomically: true, encoding: .utf8)
         }
-        let clock = LatencyClock(count: messages)
-        let connector = BenchConnector(clock: clock)
+        let engine = ScriptEngine(directory: bots)
+        instances.forEach { engine.instanceAppeared($0.info) }
+        let recorder = DeliveryRecorder(messages: messages)
+        let connectors = Dictionary(uniqueKeysWithValues: instances.map { ($0.id, RecordingBenchConnector(recorder: recorder)) })
         var configuration = PipelineConfiguration()
         configuration.sendsPerSecond = nil
-        configuration.maximumBatch = batch
-        let pipeline = MessagePipeline(store: store, scripts: EchoHost(), connectors: BenchDirectory(connector: connector),
-                                       configuration: configuration)
-        pipeline.start()
-
-        let start = ContinuousClock.now
-        let perInstance = messages / instances
+        let pipeline = MessagePipeline(store: store, scripts: engine, configuration: configuration,
+                                       connectors: { connectors[$0] })
+        try pipeline.start()
+        let started = ContinuousClock.now
+        let (messages, contacts, count) = (self.messages, self.contacts, instances.count)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (slot, instanceID) in instanceIDs.enumerated() {
-                for lane in 0..<window {
+            for (number, instance) in instances.enumerated() {
+                for contact in 0..<contacts {
                     group.addTask {
-                        var sequence = lane
-                        while sequence < perInstance {
-                            let number = slot * perInstance + sequence
-                            clock.started(number)
+                        var index = number + count * contact
+                        while index < messages {
+                            recorder.handIn(index)
                             try await pipeline.inbound(InboundMessage(
-                                instanceID: instanceID, whatsappID: "in-\(number)",
-                                contact: ContactIdentity(phone: "55218\(String(format: "%08d", sequence % 50))"),
-                                text: String(number)))
-                            sequence += window
+                                instanceID: instance.id, whatsappID: "b\(index)",
+                                contact: ContactIdentity(phone: "5521\(number)0\(contact)"), text: "\(index)"))
+                            index += count * contacts
                         }
                     }
                 }
             }
             try await group.waitForAll()
         }
-        let total = perInstance * instances
-        while clock.finishedCount < total { try await Task.sleep(for: .milliseconds(5)) }
-        let elapsed = ContinuousClock.now - start
-        await pipeline.shutdown()
+        while recorder.delivered < messages { try await Task.sleep(for: .milliseconds(2)) }
+        let elapsed = ContinuousClock.now - started
+        await pipeline.stop()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let latencies = clock.latencies().sorted()
-        return (Double(total) / seconds, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100])
-    }
-}
-
-/// Replies to each message with its text, like the simplest bot.
-private struct EchoHost: ScriptHost {
-    func handle(_ event: ScriptEvent, context: ScriptContext) -> ScriptOutcome {
-        guard case .message(let message) = event else { return .none }
-        return ScriptOutcome(actions: [.send(conversation: message.conversation, content: OutgoingContent(text: "re: " + message.text))])
-    }
-}
-
-/// When each inbound message was handed to the pipeline and its reply to the connector.
-private final class LatencyClock: Sendable {
-    private let starts: Mutex<[ContinuousClock.Instant?]>
-    private let durations = Mutex([Double]())
-
-    init(count: Int) {
-        starts = Mutex(Array(repeating: nil, count: count))
-        durations.withLock { $0.reserveCapacity(count) }
+        let percentiles = recorder.percentiles([0.5, 0.99])
+        return (Double(messages) / seconds, percentiles[0], percentiles[1])
     }
 
-    func started(_ number: Int) { starts.withLock { $0[number] = ContinuousClock.now } }
-
-    func finished(_ number: Int) {
-        let now = ContinuousClock.now
-        guard let start = starts.withLock({ $0[number] }) else { return }
-        let elapsed = now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        durations.withLock { $0.append(seconds) }
+    private func measureFloor() throws -> Double {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-floor-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (path, conversations) = try {
+            let store = try CRMStore(folder: folder)
+            var conversations: [BenchConversation] = []
+            for (number, instance) in try createInstances(in: store).enumerated() {
+                for contact in 0..<contacts {
+                    let phone = "5521\(number)0\(contact)"
+                    let result = try store.transactionNow { try $0.ingest(InboundMessage(
+                        instanceID: instance.id, whatsappID: "seed-\(phone)", contact: ContactIdentity(phone: phone), text: "seed")) }
+                    guard case .stored(let message, _) = result else { continue }
+                    conversations.append(BenchConversation(instance: instance.id, conversation: message.conversationID, phone: phone))
+                }
+            }
+            return (store.path, conversations)
+        }()
+        return try SQLiteFloor.run(path: path, conversations: conversations, messages: messages, batch: floorBatch)
     }
 
-    var finishedCount: Int { durations.withLock { $0.count } }
-    func latencies() -> [Double] { durations.withLock { $0 } }
-}
-
-/// Accepts every send at once and notes when the reply arrived.
-private struct BenchConnector: Connector {
-    let clock: LatencyClock
-    func start(sink: ConnectorSink) async throws {}
-    func stop() async {}
-    func logout() async {}
-    func send(_ message: OutgoingMessage) async throws(SendFailure) -> String {
-        if let text = message.content.text, let number = Int(text.dropFirst(4)) { clock.finished(number) }
-        return "sent-" + message.idempotencyKey
+    private func createInstances(in store: CRMStore) throws -> [InstanceRecord] {
+        let company = try store.createCompany(name: "bench")
+        return try (0..<instances).map { number in
+            let instance = try store.createInstance(company: company.id, name: "bench-\(number)")
+            try store.claimPhone(String(format: "551190%07d", number), for: instance.id)
+            return try store.instance(instance.id)
+        }
     }
-}
-
-private struct BenchDirectory: ConnectorDirectory {
-    let connector: BenchConnector
-    func connector(for instance: InstanceID) async -> (any Connector)? { connector }
 }

@@ -1,5 +1,11 @@
 import ArgumentParser
+import CRMServer
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
 
+/// `crm-host [serve]`: the daemon on the embedded defaults (SPEC §11).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Runs the daemon.")
 
@@ -16,6 +22,43 @@ struct ServeCommand: AsyncParsableCommand {
     var noSim = false
 
     func run() async throws {
-        throw CleanExit.message("serve: not built yet")
+        let (host, port) = try ServeCommand.address(listen)
+        var logger = Logger(label: "crm-host")
+        logger.logLevel = ProcessInfo.processInfo.environment["CRM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let configuration = DaemonConfiguration(
+            dataDirectory: URL(fileURLWithPath: data),
+            scriptsDirectory: URL(fileURLWithPath: scripts),
+            simulatedNetwork: !noSim,
+            bootstrapKey: ProcessInfo.processInfo.environment["CRM_BOOTSTRAP_KEY"])
+        let daemon = try await Daemon.open(configuration, logger: logger)
+        let application = HTTPServer.application(service: daemon, host: host, port: port, logger: logger)
+        try await daemon.start()
+        print("crm-host listening on http://\(host):\(port)/")
+        for line in daemon.startupReport() { print(line) }
+        // Services stop in reverse order: the listener first, then the daemon finishes what is in flight.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: DaemonService(daemon: daemon)), .init(service: application)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    static func address(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        return (String(text[..<colon]), port)
+    }
+}
+
+/// Runs the daemon's background work as a service, so a signal lets it finish
+/// the events in flight before the process exits.
+struct DaemonService: Service {
+    let daemon: Daemon
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await daemon.shutdown()
     }
 }

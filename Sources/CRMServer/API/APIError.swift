@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+
+/// An answer of the API that is not a success: a status and the
+/// `{"error": {"code", "message"}}` body of SPEC §8. Everything that goes
+/// wrong in a route ends as one of these, so clients see one shape.
+public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    /// Stable, machine-readable: `not_found`, `invalid_json`, `conflict`…
+    public var code: String
+    /// What the caller must fix, in words.
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public static func notFound(_ what: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: "\(what) not found")
+    }
+
+    public static func badRequest(_ message: String, code: String = "invalid_request") -> APIError {
+        APIError(.badRequest, code: code, message: message)
+    }
+
+    public static func conflict(_ message: String) -> APIError {
+        APIError(.conflict, code: "conflict", message: message)
+    }
+
+    public static let unauthorized = APIError(.unauthorized, code: "unauthorized",
+                                              message: "missing or invalid API key (Authorization: Bearer <key>)")
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = ErrorBody(error: .init(code: code, message: message))
+        let data = try JSONEncoder().encode(body)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable { let code: String; let message: String }
+        let error: Detail
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import CRMCore
+import Hummingbird
+
+/// `/api/conversations`: the unified inbox across a company's numbers, and
+/// sending through the number that owns a conversation.
+struct ConversationRoutes {
+    let service: any InboxService
+    /// WhatsApp's own cap on a text message.
+    static let textLimit = 4_096
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.get("conversations") { request, context in
+            let query = request.uri.queryParameters
+            let instanceID = query["instance_id"].map(String.init)
+            if let instanceID, UUID(uuidString: instanceID) == nil {
+                throw APIError.badRequest("instance_id must be a UUID", code: "invalid_id")
+            }
+            let filters = ConversationQuery(
+                instanceID: instanceID?.lowercased(),
+                tag: query["tag"].map(String.init),
+                assignee: query["assignee"].map(String.init),
+                text: query["q"].map(String.init),
+                cursor: query["cursor"].map(String.init),
+                limit: try ConversationRoutes.limit(query["limit"].map(String.init)))
+            return try Response.json(try await service.conversations(filters, for: context.requireTenant()))
+        }
+        group.get("conversations/:id/messages") { request, context in
+            let query = request.uri.queryParameters
+            let page = try await service.messages(in: try ConversationRoutes.id(context),
+                                                  cursor: query["cursor"].map(String.init),
+                                                  limit: try ConversationRoutes.limit(query["limit"].map(String.init)),
+                                                  for: context.requireTenant())
+            return try Response.json(page)
+        }
+        group.post("conversations/:id/messages") { request, context in
+            let id = try ConversationRoutes.id(context)
+            let body = try await JSONBody.read(request, context: context)
+            let text = try body.text("text", limit: ConversationRoutes.textLimit)
+            let replyTo = try body.optionalString("reply_to")
+            let sent = try await service.send(OutgoingContent(text: text, replyTo: replyTo), to: id, for: context.requireTenant())
+            return try Response.json(sent, status: .accepted)
+        }
+    }
+
+    static func id(_ context: APIRequestContext) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
+            throw APIError.badRequest("conversation id must be a positive integer", code: "invalid_id")
+        }
+        return id
+    }
+
+    static func limit(_ raw: String?) throws -> Int {
+        guard let raw else { return 50 }
+        guard let limit = Int(raw), (1...200).contains(limit) else {
+            throw APIError.badRequest("limit must be an integer from 1 to 200", code: "invalid_field")
+        }
+        return limit
+    }
+}

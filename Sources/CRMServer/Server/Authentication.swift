@@ -1,0 +1,28 @@
+import Hummingbird
+
+/// Resolves `Authorization: Bearer <key>` (or the inbox's session cookie, since
+/// EventSource cannot send headers) to a tenant; anything else answers 401.
+struct Authentication: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let service: any InboxService
+    static let cookieName = "crm_session"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let key = Authentication.key(of: request), let tenant = await service.tenant(forKey: key) else {
+            throw APIError.unauthorized
+        }
+        var context = context
+        context.tenant = tenant
+        return try await next(request, context)
+    }
+
+    static func key(of request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+            let key = parts[1].trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
+        }
+        return request.cookies[cookieName]?.value
+    }
+}

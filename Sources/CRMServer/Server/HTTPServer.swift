@@ -1,0 +1,34 @@
+import Hummingbird
+import Logging
+
+/// Builds the daemon's HTTP side: the API of SPEC §8, `/sim` (SPEC §12), the
+/// web inbox, health and metrics, all on one listener.
+public enum HTTPServer {
+    /// The router, separate from the listener so tests and benchmarks can reuse it.
+    public static func router(service: any InboxService) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorShape())
+        SystemRoutes(service: service).register(on: router)
+        SessionRoutes(service: service).register(on: router)
+        CloudWebhookRoutes(service: service).register(on: router)
+        if let simulator = service.simulator {
+            SimRoutes(simulator: simulator).register(on: router)
+        }
+        let api = router.group("api").add(middleware: Authentication(service: service))
+        InstanceRoutes(service: service).register(on: api)
+        ConversationRoutes(service: service).register(on: api)
+        ScriptRoutes(service: service).register(on: api)
+        EventRoutes(service: service).register(on: api)
+        WebRoutes().register(on: router)
+        return router
+    }
+
+    /// The application listening on `host:port`; run it with `runService()` or
+    /// inside a ServiceGroup.
+    public static func application(service: any InboxService, host: String, port: Int,
+                                   logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(service: service),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "crm-host"),
+                    logger: logger)
+    }
+}

@@ -1,0 +1,85 @@
+import CRMCore
+import Foundation
+import Hummingbird
+
+/// A request's JSON object body, read strictly: over 1 MiB, not JSON, not an
+/// object, or a field of the wrong type each answer 4xx with what to fix.
+struct JSONBody {
+    let fields: [String: JSONValue]
+
+    /// The raw bytes of a body of at most 1 MiB (SPEC §8).
+    static func bytes(of request: Request) async throws -> [UInt8] {
+        var request = request
+        do {
+            return Array(try await request.collectBody(upTo: APIRequestContext.bodyLimit).readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
+        }
+    }
+
+    static func read(_ request: Request, context: APIRequestContext) async throws -> JSONBody {
+        let data = Data(try await bytes(of: request))
+        guard !data.isEmpty else { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw APIError.badRequest("request body is not valid JSON", code: "invalid_json")
+        }
+        guard case .object(let object) = value else {
+            throw APIError.badRequest("request body must be a JSON object", code: "invalid_json")
+        }
+        return JSONBody(fields: object)
+    }
+
+    func string(_ name: String) throws -> String {
+        guard let value = fields[name], value != .null else {
+            throw APIError.badRequest("field '\(name)' is required", code: "missing_field")
+        }
+        guard case .string(let text) = value else {
+            throw APIError.badRequest("field '\(name)' must be a string", code: "invalid_field")
+        }
+        return text
+    }
+
+    func optionalString(_ name: String) throws -> String? {
+        guard let value = fields[name], value != .null else { return nil }
+        guard case .string(let text) = value else {
+            throw APIError.badRequest("field '\(name)' must be a string", code: "invalid_field")
+        }
+        return text
+    }
+
+    func optionalObject(_ name: String) throws -> [String: JSONValue]? {
+        guard let value = fields[name], value != .null else { return nil }
+        guard case .object(let object) = value else {
+            throw APIError.badRequest("field '\(name)' must be an object", code: "invalid_field")
+        }
+        return object
+    }
+
+    /// A non-empty text of at most `limit` characters.
+    func text(_ name: String, limit: Int) throws -> String {
+        let text = try string(name)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("field '\(name)' must not be empty", code: "invalid_field")
+        }
+        guard text.count <= limit else {
+            throw APIError.badRequest("field '\(name)' is longer than \(limit) characters", code: "invalid_field")
+        }
+        return text
+    }
+}
+
+extension Response {
+    /// A JSON answer with `status`, dates in ISO-8601.
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

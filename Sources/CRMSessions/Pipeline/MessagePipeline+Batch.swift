@@ -1,0 +1,130 @@
+import CRMCore
+import CRMStore
+import Foundation
+
+extension MessagePipeline {
+    /// Commits a batch in one transaction, then acknowledges its callers. When
+    /// the transaction fails as a whole, each event is retried alone so that one
+    /// bad event fails only its own caller.
+    func commit(_ batch: [PipelineWork]) async {
+        let now = Date()
+        do {
+            let result = try await store.transaction { transaction in try self.process(batch, in: transaction, at: now) }
+            finish(batch, result)
+        } catch {
+            for work in batch {
+                do {
+                    let result = try await store.transaction { transaction in try self.process([work], in: transaction, at: now) }
+                    finish([work], result)
+                } catch {
+                    work.reject(error)
+                }
+            }
+        }
+    }
+
+    private func finish(_ batch: [PipelineWork], _ result: BatchResult) {
+        for (index, work) in batch.enumerated() {
+            guard case .inbound(_, let continuation) = work else { continue }
+            if let rejection = result.rejections[index] {
+                continuation.resume(throwing: rejection)
+            } else if let id = result.acknowledgements[index] {
+                continuation.resume(returning: id)
+            }
+        }
+        if !result.changes.isEmpty { onCommitted(result.changes) }
+        if result.queuedSends { outbox.wake() }
+        timers.finished(result.timersTaken, scheduledMore: result.timersScheduled)
+    }
+
+    /// Runs inside the write transaction: each event, its scripts, their actions.
+    private func process(_ batch: [PipelineWork], in transaction: StoreTransaction, at now: Date) throws -> BatchResult {
+        var result = BatchResult()
+        for (index, work) in batch.enumerated() {
+            var acknowledgement: MessageRowID?
+            switch work {
+            case .inbound(let message, _):
+                do {
+                    acknowledgement = try ingest(message, in: transaction, at: now, into: &result)
+                } catch let error as StoreError {
+                    guard let rejection = InboundRejection(error) else { throw error }
+                    result.rejections[index] = rejection
+                }
+            case .sendOutcome(let entry, let outcome):
+                if case .retry = outcome { result.queuedSends = true }
+                if let message = try transaction.recordSend(entry.id, outcome: outcome, at: now) {
+                    try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, into: &result)
+                }
+            case .receipt(let instance, let providerID, let status, let reason):
+                if let message = try transaction.recordReceipt(instance: instance, providerMessageID: providerID,
+                                                               status: status, reason: reason) {
+                    try statusChanged(message, key: providerID, in: transaction, at: now, into: &result)
+                }
+            case .timer(let timer):
+                result.timersTaken.append(timer.id)
+                if let taken = try transaction.takeTimer(timer.id), let instance = try transaction.instance(taken.instanceID) {
+                    try runScripts(.timer(taken.event), instance: instance, in: transaction, at: now, into: &result)
+                }
+            case .connection(let id, let event):
+                if let instance = try transaction.instance(id) {
+                    try runScripts(.connection(event), instance: instance, in: transaction, at: now, into: &result)
+                }
+            }
+            result.acknowledgements.append(acknowledgement)
+        }
+        return result
+    }
+
+    private func ingest(_ message: InboundMessage, in transaction: StoreTransaction, at now: Date,
+                        into result: inout BatchResult) throws -> MessageRowID {
+        switch try transaction.ingest(message) {
+        case .duplicate(let id):
+            return id
+        case .stored(let stored, let company):
+            result.changes.append(.messageStored(stored, companyID: company))
+            let event = MessageEvent(whatsappID: message.whatsappID, conversation: stored.conversationID,
+                                     contact: message.contact, name: message.contactName ?? message.senderName,
+                                     text: message.text, group: message.group, sender: message.sender?.contactID,
+                                     media: message.media, at: message.at)
+            let instance = try transaction.instance(message.instanceID)!
+            try runScripts(.message(event), instance: instance, in: transaction, at: now, into: &result)
+            return stored.id
+        }
+    }
+
+    private func statusChanged(_ message: MessageRecord, key: String, in transaction: StoreTransaction, at now: Date,
+                               into result: inout BatchResult) throws {
+        guard let instance = try transaction.instance(message.instanceID), let status = message.status else { return }
+        result.changes.append(.statusChanged(message, companyID: instance.companyID))
+        let event = StatusEvent(messageID: message.whatsappID ?? key, conversation: message.conversationID,
+                                status: status, reason: message.reason, at: now)
+        try runScripts(.status(event), instance: instance, in: transaction, at: now, into: &result)
+    }
+
+    /// Runs the instance's scripts and commits their actions, or — when the
+    /// script failed or asked for something refused — records the error and
+    /// commits none of them.
+    private func runScripts(_ event: ScriptEvent, instance: InstanceRecord, in transaction: StoreTransaction,
+                            at now: Date, into result: inout BatchResult) throws {
+        let outcome = scripts.handle(event, context: transaction.scriptContext(for: instance, now: now))
+        var failure = outcome.failure
+        if failure == nil, !outcome.actions.isEmpty {
+            do {
+                let queued = try transaction.undoingOnFailure {
+                    try transaction.apply(outcome.actions, instance: instance, at: now)
+                }
+                result.changes += queued.map { .messageStored($0, companyID: instance.companyID) }
+                result.queuedSends = result.queuedSends || !queued.isEmpty
+                result.timersScheduled = result.timersScheduled || outcome.actions.contains { action in
+                    if case .timer = action { return true } else { return false }
+                }
+            } catch let refused as StoreError {
+                failure = ScriptFailure(kind: "action", message: refused.description)
+            }
+        }
+        if let failure {
+            try transaction.recordScriptError(failure, instance: instance.id, event: event.name, at: now)
+            result.changes.append(.scriptFailed(instance.id, event: event.name, failure, companyID: instance.companyID))
+        }
+    }
+}

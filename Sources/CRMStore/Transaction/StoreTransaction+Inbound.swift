@@ -1,0 +1,134 @@
+import CRMCore
+import Foundation
+import GRDB
+
+/// What storing an inbound message did.
+public enum IngestResult: Sendable, Equatable {
+    /// First delivery: stored, its conversation upserted.
+    case stored(MessageRecord, companyID: Int64)
+    /// A redelivery of a message already stored: nothing changed.
+    case duplicate(MessageRowID)
+}
+
+extension StoreTransaction {
+    /// Stores an inbound message once per WhatsApp id and instance, and upserts
+    /// its conversation (`last_message_at`, `unread_count`, identity linking).
+    /// - Throws: `StoreError.instanceNotFound`; `StoreError.instanceNotConnected`
+    ///   when the instance is not `CONNECTED` (nothing is stored).
+    public func ingest(_ message: InboundMessage) throws -> IngestResult {
+        guard let instance = try instance(message.instanceID) else { throw StoreError.instanceNotFound(message.instanceID) }
+        guard instance.status == .connected else {
+            throw StoreError.instanceNotConnected(instance.id, status: instance.status)
+        }
+        if let existing = try MessageRowID.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM messages WHERE instance_id = ? AND whatsapp_message_id = ?
+            """), arguments: [instance.id, message.whatsappID]) {
+            return .duplicate(existing)
+        }
+        let conversation = try upsertConversation(for: message, instance: instance)
+        let sender = message.group != nil ? (message.sender?.contactID ?? message.senderName) : message.contact.contactID
+        try db.cachedStatement(sql: """
+            INSERT INTO messages(instance_id, conversation_id, whatsapp_message_id, direction, sender, content,
+                                 media_url, media_type, created_at)
+            VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?)
+            """).execute(arguments: [instance.id, conversation, message.whatsappID, sender,
+                                     message.text.isEmpty ? (message.media?.caption ?? "") : message.text,
+                                     message.media?.url, message.media?.type, message.at.storageSeconds])
+        let stored = try MessageRecord.fetch(db, id: db.lastInsertedRowID)!
+        return .stored(stored, companyID: instance.companyID)
+    }
+
+    /// Finds the conversation by group id, or by phone or user id — whichever is
+    /// known — linking the identifiers (SPEC §3): one person is never two
+    /// conversations on one instance.
+    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord) throws -> ConversationID {
+        let at = message.at.storageSeconds
+        if let group = message.group {
+            return try upsertGroup(group, instance: instance, at: at)
+        }
+        let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
+        let userID = message.contact.userID
+        let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
+        let byUser = try userID.flatMap { try conversationID(instance.id, column: "contact_user_id", value: $0) }
+        let found: ConversationID?
+        if let byPhone, let byUser, byPhone != byUser {
+            try merge(byUser, into: byPhone)
+            found = byPhone
+        } else {
+            found = byPhone ?? byUser
+        }
+        guard let id = found else {
+            guard let contactID = phone ?? userID else { throw StoreError.missingContact(message.whatsappID) }
+            try db.cachedStatement(sql: """
+                INSERT INTO conversations(instance_id, company_id, contact_id, contact_phone, contact_user_id,
+                                          contact_username, contact_name, last_message_at, last_inbound_at,
+                                          unread_count, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                """).execute(arguments: [instance.id, instance.companyID, contactID, phone, userID,
+                                         message.contact.username, message.contactName, at, at, at])
+            return db.lastInsertedRowID
+        }
+        try db.cachedStatement(sql: """
+            UPDATE conversations SET
+              contact_phone = coalesce(contact_phone, ?1),
+              contact_user_id = coalesce(contact_user_id, ?2),
+              contact_id = coalesce(contact_phone, ?1, contact_id),
+              contact_username = coalesce(?3, contact_username),
+              contact_name = coalesce(?4, contact_name),
+              last_message_at = max(last_message_at, ?5),
+              last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
+              unread_count = unread_count + 1
+            WHERE id = ?6
+            """).execute(arguments: [phone, userID, message.contact.username, message.contactName, at, id])
+        return id
+    }
+
+    private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ConversationID {
+        try db.cachedStatement(sql: """
+            INSERT INTO conversations(instance_id, company_id, contact_id, is_group, group_name, last_message_at,
+                                      last_inbound_at, unread_count, created_at)
+            VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5, 1, ?5)
+            ON CONFLICT(instance_id, contact_id) DO UPDATE SET
+              group_name = coalesce(excluded.group_name, group_name),
+              last_message_at = max(last_message_at, excluded.last_message_at),
+              last_inbound_at = max(coalesce(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at),
+              unread_count = unread_count + 1
+            """).execute(arguments: [instance.id, instance.companyID, group.id, group.name, at])
+        return try ConversationID.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM conversations WHERE instance_id = ? AND contact_id = ?
+            """), arguments: [instance.id, group.id])!
+    }
+
+    private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
+        try ConversationID.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
+            """), arguments: [instance, value])
+    }
+
+    /// Folds a conversation known only by user id into the one known by phone,
+    /// once a message shows both belong to one person.
+    private func merge(_ source: ConversationID, into target: ConversationID) throws {
+        guard let old = try ConversationRecord.fetch(db, id: source) else { return }
+        for sql in ["UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2",
+                    "UPDATE outbox SET conversation_id = ?1 WHERE conversation_id = ?2",
+                    """
+                    INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id)
+                    SELECT ?1, tag_id FROM conversation_tags WHERE conversation_id = ?2
+                    """,
+                    "DELETE FROM conversations WHERE id = ?2"] {
+            try db.execute(sql: sql, arguments: [target, source])
+        }
+        try db.execute(sql: """
+            UPDATE conversations SET
+              contact_user_id = coalesce(contact_user_id, ?),
+              contact_username = coalesce(contact_username, ?),
+              contact_name = coalesce(contact_name, ?),
+              assignee = coalesce(assignee, ?),
+              unread_count = unread_count + ?,
+              last_message_at = max(last_message_at, ?),
+              last_inbound_at = max(coalesce(last_inbound_at, 0), coalesce(?, 0))
+            WHERE id = ?
+            """, arguments: [old.contactUserID, old.contactUsername, old.contactName, old.assignee, old.unreadCount,
+                             old.lastMessageAt.storageSeconds, old.lastInboundAt?.storageSeconds, target])
+    }
+}

@@ -1,0 +1,99 @@
+import CRMCore
+import CRMSessions
+import XCTest
+
+final class CloudWebhookTests: XCTestCase {
+    let phoneNumberID = "1098765432"
+
+    func test_signatureOverTheRawBodyIsAccepted() {
+        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.1", from: "5511911112222", body: "oi")
+        let header = CloudSignature.header(body: body, appSecret: "s3cret")
+        XCTAssertTrue(CloudSignature.isValid(body: body, header: header, appSecret: "s3cret"))
+    }
+
+    func test_forgedMissingOrMalformedSignaturesAreRejected() {
+        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.1", from: "5511911112222", body: "oi")
+        let header = CloudSignature.header(body: body, appSecret: "s3cret")
+        XCTAssertFalse(CloudSignature.isValid(body: body, header: header, appSecret: "other"))
+        XCTAssertFalse(CloudSignature.isValid(body: body + [32], header: header, appSecret: "s3cret"))
+        XCTAssertFalse(CloudSignature.isValid(body: body, header: nil, appSecret: "s3cret"))
+        XCTAssertFalse(CloudSignature.isValid(body: body, header: "sha256=zz", appSecret: "s3cret"))
+        XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropFirst(7)), appSecret: "s3cret"))
+    }
+
+    func test_textMessageCarriesContactNameAndPhone() throws {
+        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.A", from: "5511911112222", body: "qual o preço?")
+        let parsed = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID)
+        guard case .message(let message) = parsed.events.first else { return XCTFail("no message: \(parsed)") }
+        XCTAssertEqual(message.whatsappID, "wamid.A")
+        XCTAssertEqual(message.contact, ContactIdentity(phone: "5511911112222"))
+        XCTAssertEqual(message.contactName, "João")
+        XCTAssertEqual(message.text, "qual o preço?")
+        XCTAssertEqual(message.at, Date(timeIntervalSince1970: 1_764_410_000))
+    }
+
+    func test_usernameOnlyContactIsKeyedByItsUserID() throws {
+        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.U", from: nil, userID: "BR.1502576394655843",
+                                      username: "joao.silva", body: "oi")
+        let parsed = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID)
+        guard case .message(let message) = parsed.events.first else { return XCTFail("no message") }
+        XCTAssertNil(message.contact.phone)
+        XCTAssertEqual(message.contact.userID, "BR.1502576394655843")
+        XCTAssertEqual(message.contact.username, "joao.silva")
+        XCTAssertEqual(message.contact.contactID, "BR.1502576394655843")
+    }
+
+    func test_changesForAnotherPhoneNumberIDAreIgnored() throws {
+        let body = CloudPayloads.text(phoneNumberID: "999", wamid: "wamid.X", from: "5511911112222", body: "oi")
+        let parsed = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID)
+        XCTAssertEqual(parsed.events, [])
+        XCTAssertEqual(parsed.foreignChanges, 1)
+    }
+
+    func test_mediaLocationInteractiveAndReactionsBecomeTextWithMedia() throws {
+        let messages: [[String: Any]] = [
+            ["from": "551", "id": "m1", "type": "image", "image": ["id": "MEDIA1", "mime_type": "image/jpeg", "caption": "foto"]],
+            ["from": "551", "id": "m2", "type": "location", "location": ["latitude": -23.5, "longitude": -46.6, "name": "Loja"]],
+            ["from": "551", "id": "m3", "type": "interactive",
+             "interactive": ["type": "button_reply", "button_reply": ["id": "yes", "title": "Sim"]]],
+            ["from": "551", "id": "m4", "type": "reaction", "reaction": ["message_id": "wamid.OUT", "emoji": "👍"]],
+            ["from": "551", "id": "m5", "type": "interactive",
+             "interactive": ["type": "list_reply", "list_reply": ["id": "p2", "title": "Plano 2", "description": "mensal"]]],
+            ["from": "551", "id": "m6", "type": "contacts",
+             "contacts": [["name": ["formatted_name": "Ana"], "phones": [["phone": "+55 11 95555-0000"]]]]],
+        ]
+        let body = CloudPayloads.envelope(phoneNumberID: phoneNumberID,
+                                          value: ["contacts": [["profile": ["name": "C"], "wa_id": "551"]], "messages": messages])
+        let events = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID).events
+        let inbound = events.compactMap { event -> InboundMessage? in
+            if case .message(let message) = event { return message } else { return nil }
+        }
+        XCTAssertEqual(inbound.map(\.text), ["foto", "Loja (-23.5,-46.6)", "Sim", "👍", "Plano 2", "Ana +55 11 95555-0000"])
+        XCTAssertEqual(inbound.map { $0.media?.type }, ["image", "location", "button_reply", "reaction", "list_reply", "contacts"])
+        XCTAssertEqual(inbound[0].media?.url, "media:MEDIA1")
+        XCTAssertEqual(inbound[0].media?.mime, "image/jpeg")
+    }
+
+    func test_statusesAndErrorsAreReported() throws {
+        let failed = CloudPayloads.status(phoneNumberID: phoneNumberID, wamid: "wamid.OUT", status: "failed", errorCode: 131026)
+        let events = try CloudWebhook.parse(failed, instanceID: "i1", phoneNumberID: phoneNumberID).events
+        XCTAssertEqual(events, [.receipt(providerMessageID: "wamid.OUT", status: .failed,
+                                         reason: "131026: Recipient cannot be reached")])
+        let read = CloudPayloads.status(phoneNumberID: phoneNumberID, wamid: "wamid.OUT", status: "read")
+        XCTAssertEqual(try CloudWebhook.parse(read, instanceID: "i1", phoneNumberID: phoneNumberID).events,
+                       [.receipt(providerMessageID: "wamid.OUT", status: .read, reason: nil)])
+    }
+
+    func test_changedNumberSystemMessageLinksTheSamePerson() throws {
+        let message: [String: Any] = ["from": "5511911112222", "id": "s1", "type": "system",
+                                      "system": ["type": "user_changed_number", "new_wa_id": "5511977778888", "body": "changed"]]
+        let body = CloudPayloads.envelope(phoneNumberID: phoneNumberID, value: ["messages": [message]])
+        let events = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID).events
+        XCTAssertEqual(events, [.contactChanged(from: ContactIdentity(phone: "5511911112222"),
+                                                to: ContactIdentity(phone: "5511977778888"))])
+    }
+
+    func test_malformedBodyIsAnError() {
+        XCTAssertThrowsError(try CloudWebhook.parse(Array("not json".utf8), instanceID: "i1", phoneNumberID: phoneNumberID))
+    }
+}

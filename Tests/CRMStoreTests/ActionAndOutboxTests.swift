@@ -1,0 +1,119 @@
+import CRMCore
+import XCTest
+@testable import CRMStore
+
+final class ActionAndOutboxTests: XCTestCase {
+    func test_actionOnAnotherInstancesConversationIsRefusedAndNothingIsWritten() throws {
+        let temporary = try TemporaryStore()
+        let first = try temporary.connectedInstance(phone: "5511999998888")
+        let second = try temporary.connectedInstance(company: first.companyID, phone: "5511988887777")
+        guard case .stored(let pedro, _) = try temporary.ingest(inbound(second, id: "w1", phone: "5511955550000")) else {
+            return XCTFail("not stored")
+        }
+        XCTAssertThrowsError(try temporary.store.transactionNow { transaction in
+            try transaction.apply([.kvSet(key: "seen", value: .bool(true)),
+                                   .send(conversation: pedro.conversationID, content: OutgoingContent(text: "oi"))],
+                                  instance: first, at: Date())
+        }) { error in
+            XCTAssertEqual(error as? StoreError, .conversationOfAnotherInstance(conversation: pedro.conversationID, instance: first.id))
+        }
+        XCTAssertEqual(try temporary.count("outbox"), 0)
+        XCTAssertNil(try temporary.store.kv("seen", instance: first.id))
+    }
+
+    func test_sendIsAddressedFromTheConversationItself() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let byUser, _) = try temporary.ingest(inbound(instance, id: "w1", userID: "BR.77")) else {
+            return XCTFail("not stored")
+        }
+        try temporary.store.transactionNow { transaction in
+            try transaction.apply([.send(conversation: byUser.conversationID, content: OutgoingContent(text: "olá"))],
+                                  instance: instance, at: Date())
+        }
+        let claimed = try temporary.store.claimDueSends(limit: 10)
+        XCTAssertEqual(claimed.count, 1)
+        XCTAssertEqual(claimed[0].message.instanceID, instance.id)
+        XCTAssertEqual(claimed[0].message.to, "BR.77")
+        XCTAssertTrue(claimed[0].message.toUserID)
+        XCTAssertEqual(claimed[0].message.idempotencyKey, "outbox-\(claimed[0].id)")
+        XCTAssertEqual(try temporary.store.claimDueSends(limit: 10), [], "a claimed send is not claimed twice")
+    }
+
+    func test_claimedButUnconfirmedSendsComeBackAfterRestart() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID, company: instance.companyID)
+        let first = try temporary.store.claimDueSends(limit: 10)
+        try temporary.reopen()
+        XCTAssertEqual(try temporary.store.releaseClaimedSends(), 1)
+        XCTAssertEqual(try temporary.store.claimDueSends(limit: 10).map(\.message.idempotencyKey), first.map(\.message.idempotencyKey))
+    }
+
+    func test_sendOutcomesMoveStatusForwardOnly() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        let queued = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID,
+                                                            company: instance.companyID)
+        XCTAssertEqual(queued.status, .queued)
+        let entry = try temporary.store.claimDueSends(limit: 1)[0]
+        let retryAt = Date().addingTimeInterval(60)
+        try temporary.store.transactionNow { transaction in
+            XCTAssertNil(try transaction.recordSend(entry.id, outcome: .retry(reason: "timeout", retryAt: retryAt), at: Date()))
+        }
+        XCTAssertEqual(try temporary.store.claimDueSends(limit: 1), [], "not due before its retry time")
+        let retried = try temporary.store.claimDueSends(now: retryAt, limit: 1)
+        XCTAssertEqual(retried.map(\.attempts), [1])
+        try temporary.store.transactionNow { transaction in
+            XCTAssertEqual(try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p1"), at: Date())?.status, .sent)
+            XCTAssertNil(try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p1"), at: Date()))
+            XCTAssertEqual(try transaction.recordReceipt(instance: instance.id, providerMessageID: "p1", status: .read,
+                                                         reason: nil)?.status, .read)
+            XCTAssertNil(try transaction.recordReceipt(instance: instance.id, providerMessageID: "p1", status: .delivered,
+                                                       reason: nil))
+        }
+        XCTAssertEqual(try temporary.count("outbox"), 0)
+    }
+
+    func test_timerIsTakenOnceAndSurvivesReopening() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let due = Date().addingTimeInterval(-1)
+        try temporary.store.transactionNow { transaction in
+            try transaction.apply([.timer(name: "followup", payload: .object(["n": .integer(1)]), dueAt: due)],
+                                  instance: instance, at: Date())
+        }
+        try temporary.reopen()
+        let timers = try temporary.store.dueTimers()
+        XCTAssertEqual(timers.map(\.name), ["followup"])
+        XCTAssertEqual(timers[0].payload["n"], .integer(1))
+        try temporary.store.transactionNow { transaction in
+            XCTAssertNotNil(try transaction.takeTimer(timers[0].id))
+            XCTAssertNil(try transaction.takeTimer(timers[0].id))
+        }
+        XCTAssertEqual(try temporary.store.dueTimers(), [])
+    }
+
+    func test_scriptContextSeesOwnWritesAndOnlyItsInstance() throws {
+        let temporary = try TemporaryStore()
+        let first = try temporary.connectedInstance(phone: "5511999998888")
+        let second = try temporary.connectedInstance(company: first.companyID, phone: "5511988887777")
+        guard case .stored(let other, _) = try temporary.ingest(inbound(second, id: "w1", phone: "5511955550000")) else {
+            return XCTFail("not stored")
+        }
+        try temporary.store.transactionNow { transaction in
+            try transaction.apply([.kvSet(key: "count", value: .integer(2))], instance: first, at: Date())
+            let context = transaction.scriptContext(for: first, now: Date())
+            XCTAssertEqual(context.kv("count"), .integer(2))
+            XCTAssertNil(context.conversation(other.conversationID))
+            XCTAssertNil(transaction.scriptContext(for: second, now: Date()).kv("count"))
+            XCTAssertNotNil(transaction.scriptContext(for: second, now: Date()).conversation(other.conversationID))
+        }
+    }
+}
