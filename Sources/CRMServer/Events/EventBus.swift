@@ -27,6 +27,11 @@ public final class EventBus: Sendable {
         return stream
     }
 
+    /// Whether anyone of the company listens, so unwatched events cost nothing.
+    public func hasSubscribers(companyID: Int64) -> Bool {
+        state.withLock { state in state.subscribers.values.contains { $0.companyID == companyID } }
+    }
+
     public func publish(_ event: ServerEvent) {
         let targets = state.withLock { state in
             state.subscribers.values.filter { $0.companyID == event.companyID }.map(\.continuation)

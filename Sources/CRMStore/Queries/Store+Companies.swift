@@ -41,7 +41,12 @@ extension CRMStore {
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
         let plaintext = "crm_" + bytes.map { String(format: "%02x", $0) }.joined()
-        return try pool.write { db in
+        return try importAPIKey(plaintext, company: company, name: name, at: now)
+    }
+
+    /// Registers a key chosen outside (`CRM_BOOTSTRAP_KEY`); only its hash is stored.
+    public func importAPIKey(_ plaintext: String, company: Int64, name: String, at now: Date = Date()) throws -> IssuedAPIKey {
+        try pool.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM companies WHERE id = ?", arguments: [company]) != nil else {
                 throw StoreError.companyNotFound(company)
             }

@@ -32,10 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
             bootstrapKey: ProcessInfo.processInfo.environment["CRM_BOOTSTRAP_KEY"])
         let daemon = try await Daemon.open(configuration, logger: logger)
         let application = HTTPServer.application(service: daemon, host: host, port: port, logger: logger)
+        try await daemon.start()
         print("crm-host listening on http://\(host):\(port)/")
         for line in daemon.startupReport() { print(line) }
+        // Services stop in reverse order: the listener first, then the daemon finishes what is in flight.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: application), .init(service: DaemonService(daemon: daemon))],
+            services: [.init(service: DaemonService(daemon: daemon)), .init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -56,6 +58,7 @@ struct DaemonService: Service {
     let daemon: Daemon
 
     func run() async throws {
-        try await daemon.run()
+        try? await gracefulShutdown()
+        await daemon.shutdown()
     }
 }

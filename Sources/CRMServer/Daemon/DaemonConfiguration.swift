@@ -1,0 +1,20 @@
+import Foundation
+
+/// What `crm-host serve` was asked to run (SPEC §11).
+public struct DaemonConfiguration: Sendable {
+    /// Where the SQLite file, the master key, credentials and `admin.key` live.
+    public var dataDirectory: URL
+    /// The per-instance bot folders.
+    public var scriptsDirectory: URL
+    /// The built-in simulated WhatsApp network (`--no-sim` turns it off).
+    public var simulatedNetwork: Bool
+    /// `CRM_BOOTSTRAP_KEY`: the first key, instead of a random one.
+    public var bootstrapKey: String?
+
+    public init(dataDirectory: URL, scriptsDirectory: URL, simulatedNetwork: Bool = true, bootstrapKey: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.scriptsDirectory = scriptsDirectory
+        self.simulatedNetwork = simulatedNetwork
+        self.bootstrapKey = bootstrapKey
+    }
+}
