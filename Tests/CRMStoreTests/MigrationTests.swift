@@ -7,7 +7,7 @@ final class MigrationTests: XCTestCase {
         let temporary = try TemporaryStore()
         XCTAssertEqual(try temporary.store.appliedMigrations(), [
             "v1-companies-and-keys", "v1-instances-and-credentials", "v1-conversations-and-messages",
-            "v1-tags", "v1-script-state", "v1-outbox",
+            "v1-tags", "v1-script-state", "v1-outbox", "v2-outbox-ids-never-reused",
         ])
         let tables = try temporary.store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -34,7 +34,7 @@ final class MigrationTests: XCTestCase {
         let company = try temporary.store.createCompany(name: "Acme")
         try temporary.reopen()
         XCTAssertEqual(try temporary.store.companies().map(\.name), ["Acme"])
-        XCTAssertEqual(try temporary.store.appliedMigrations().count, 6)
+        XCTAssertEqual(try temporary.store.appliedMigrations().count, 7)
         XCTAssertEqual(company.id, try temporary.store.companies().first?.id)
     }
 }

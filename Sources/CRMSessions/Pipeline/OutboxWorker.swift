@@ -11,6 +11,8 @@ final class OutboxWorker: Sendable {
     private struct State {
         var lanes: [InstanceID: [OutboxEntry]] = [:]
         var inFlight = 0
+        /// Claimed and not yet reported, per instance.
+        var inFlightByInstance: [InstanceID: Int] = [:]
         var stopped = false
     }
     private let state = Mutex(State())
@@ -35,8 +37,12 @@ final class OutboxWorker: Sendable {
     /// Claims due sends and feeds the lanes until stopped.
     func run(pipeline: MessagePipeline) async {
         while !state.withLock({ $0.stopped }) {
-            let room = state.withLock { configuration.maxSendsInFlight - $0.inFlight }
-            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room)) ?? []) : []
+            let share = configuration.maxSendsInFlightPerInstance
+            let (room, busy) = state.withLock { state in
+                (configuration.maxSendsInFlight - state.inFlight,
+                 Set(state.inFlightByInstance.filter { $0.value >= share }.keys))
+            }
+            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room, perInstance: share, skipping: busy)) ?? []) : []
             guard !claimed.isEmpty else {
                 await sendsDue.wait(timeout: configuration.pollInterval)
                 continue
@@ -45,6 +51,7 @@ final class OutboxWorker: Sendable {
                 state.inFlight += claimed.count
                 var idle: [InstanceID] = []
                 for entry in claimed {
+                    state.inFlightByInstance[entry.instanceID, default: 0] += 1
                     if state.lanes[entry.instanceID] == nil { idle.append(entry.instanceID); state.lanes[entry.instanceID] = [] }
                     state.lanes[entry.instanceID]!.append(entry)
                 }
@@ -71,7 +78,11 @@ final class OutboxWorker: Sendable {
             await pace.waitForTurn()
             let outcome = await handOver(entry)
             pipeline.submit(.sendOutcome(entry, outcome))
-            state.withLock { $0.inFlight -= 1 }
+            state.withLock { state in
+                state.inFlight -= 1
+                state.inFlightByInstance[instance, default: 1] -= 1
+                if state.inFlightByInstance[instance] == 0 { state.inFlightByInstance[instance] = nil }
+            }
         }
         sendsDue.signal()
     }
