@@ -22,7 +22,7 @@ final class PipelineFairnessTests: XCTestCase {
         let stuckPhone = StuckConnector()
         let healthyPhone = RecordingConnector(instanceID: healthy.id)
         let pipeline = MessagePipeline(store: store, scripts: ReplyingScripts(), configuration: configuration,
-                                       connectors: { $0 == stuck.id ? stuckPhone : healthyPhone })
+                                       connectors: { $0 == stuck.id ? stuckPhone as any Connector : healthyPhone })
         try pipeline.start()
 
         // More replies queued on the stuck number than the whole in-flight budget.
