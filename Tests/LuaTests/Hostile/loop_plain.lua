@@ -1,0 +1,3 @@
+-- kind: instruction limit
+-- message: instruction limit exceeded
+while true do end --< here
