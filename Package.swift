@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Web")]),
         .executableTarget(name: "crm-host", dependencies: [
-            "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
+            "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer", "Lua",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
