@@ -22,7 +22,8 @@ final class CloudWebhookTests: XCTestCase {
     }
 
     func test_textMessageCarriesContactNameAndPhone() throws {
-        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.A", from: "5511911112222", body: "qual o preço?")
+        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.A", from: "5511911112222", body: "qual o preço?",
+                                      timestamp: 1_764_410_000)
         let parsed = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID)
         guard case .message(let message) = parsed.events.first else { return XCTFail("no message: \(parsed)") }
         XCTAssertEqual(message.whatsappID, "wamid.A")

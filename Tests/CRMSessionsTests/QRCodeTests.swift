@@ -88,10 +88,10 @@ final class QRCodeTests: XCTestCase {
         let document = try XMLDocument(data: Data(svg.utf8))
         let root = try XCTUnwrap(document.rootElement())
         XCTAssertEqual(root.name, "svg")
-        XCTAssertEqual(root.attribute(forName: "viewBox")?.stringValue, "0 0 29 29")
-        let paths = try root.nodes(forXPath: "//*[local-name()='path']")
-        XCTAssertEqual(paths.count, 1)
-        let d = try XCTUnwrap((paths.first as? XMLElement)?.attribute(forName: "d")?.stringValue)
+        // Attributes are read from the text: XML namespaces hide them from this parser on Linux.
+        XCTAssertTrue(svg.contains(#"viewBox="0 0 29 29""#), svg)
+        XCTAssertEqual(svg.components(separatedBy: "<path").count - 1, 1)
+        let d = try XCTUnwrap(svg.range(of: #" d=""#).map { svg[$0.upperBound...].prefix { $0 != "\"" } })
         XCTAssertEqual(d.components(separatedBy: "M").count - 1, code.modules.filter { $0 }.count)
     }
 
