@@ -104,19 +104,11 @@ export class ConversationView {
     if (nearEnd || message.direction === 'out') this.scrollToEnd();
   }
 
-  /**
-   * A live `status` event: the message with its new status, or
-   * `{message_id, status, reason}` naming it by row id or WhatsApp id.
-   */
-  statusChanged(update) {
-    const id = update?.message_id ?? update?.id;
-    const entry = this.entries.get(Number(id))
-      ?? [...this.entries.values()].find((known) => known.message.whatsapp_message_id === String(id));
-    if (entry) {
-      this.put({ ...entry.message, status: update.status ?? entry.message.status, reason: update.reason ?? entry.message.reason });
-    } else if ((update?.conversation_id ?? update?.conversation) === this.id) {
-      this.load();
-    }
+  /** A live `status` event: the message we sent, with its new delivery state. */
+  statusChanged(message) {
+    if (message?.conversation_id !== this.id) return;
+    if (this.entries.has(message.id)) this.put(message);
+    else this.load();
   }
 
   put(message) {

@@ -44,6 +44,9 @@ function publish(next) {
 }
 
 on('instance', (instance) => {
-  if (instance?.id) putInstance(instance);
+  if (!instance?.id) return;
+  // A deleted instance is announced once more, with the status DELETED.
+  if (instance.status === 'DELETED') dropInstance(instance.id);
+  else putInstance(instance);
 });
 on('resync', () => loadInstances().catch(() => {}));
