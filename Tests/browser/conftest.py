@@ -13,7 +13,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-WINDOW = (1280, 860)
+WINDOW = (1280, 1000)
 
 
 class RunningHost:
