@@ -6,10 +6,6 @@ import { on } from './live.js';
 let instances = [];
 const listeners = new Set();
 
-export function currentInstances() {
-  return instances;
-}
-
 /** Calls `listener` now and on every change; returns the unsubscribe function. */
 export function watchInstances(listener) {
   listeners.add(listener);
