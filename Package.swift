@@ -37,6 +37,7 @@ let package = Package(
         ]),
         .target(name: "CRMSessions", dependencies: [
             "CRMCore", "CRMStore", "CRMScripting", "CQREncode",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -48,7 +49,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Web")]),
         .executableTarget(name: "crm-host", dependencies: [
-            "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
+            "Lua", "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -24,6 +24,13 @@ void crm_record_where(lua_State *L, char *out, size_t size) {
     out[0] = '\0';
 }
 
+void crm_push_where(lua_State *L) {
+    char where[160];
+    crm_record_where(L, where, sizeof where);
+    if (where[0]) lua_pushfstring(L, "%s: ", where);
+    else lua_pushliteral(L, "");
+}
+
 static const char *stop_message(crm_lua_ctx *ctx) {
     switch (ctx->stop) {
     case CRM_STOP_INSTRUCTIONS: return "instruction limit exceeded";

@@ -29,12 +29,16 @@ void crm_emit_log(lua_State *L, int kind, const char *text, size_t length);
 /* Records "chunk:line" of the innermost Lua function of `L` into `out`. */
 void crm_record_where(lua_State *L, char *out, size_t size);
 
-/* Calls upvalue 1 (the wrapped original) with all arguments, returns all results. */
+/* Pushes "chunk:line: " of the innermost Lua function, or "" when there is none:
+   the script line behind an error raised from C, even when a library function
+   (pcall, table.insert...) stands between. */
+void crm_push_where(lua_State *L);
+
+/* Runs upvalue 1, the wrapped library function, in the wrapper's own frame:
+   its errors then carry the script's position and the name it was called by. */
 static inline int crm_forward_upvalue(lua_State *L) {
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
+    return original(L);
 }
 
 /* Installs the capped string functions into the string table at `index`. */

@@ -6,9 +6,13 @@
 
 static const char FROZEN_MARK = 0;   /* its address marks metatables of frozen tables */
 
+/* Positioned at the script's line even when a library function did the write. */
 static int refuse_write(lua_State *L) {
-    return luaL_error(L, "attempt to modify a read-only table (field '%s')",
-                      lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+    crm_push_where(L);
+    lua_pushfstring(L, "attempt to modify a read-only table (field '%s')",
+                    lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+    lua_concat(L, 2);
+    return lua_error(L);
 }
 
 static int frozen_next(lua_State *L) {

@@ -115,8 +115,10 @@ public struct ConnectionEvent: Sendable, Equatable {
     public var status: InstanceStatus
     public var phoneNumber: String?
     public var reason: String?
-    public init(status: InstanceStatus, phoneNumber: String?, reason: String? = nil) {
-        self.status = status; self.phoneNumber = phoneNumber; self.reason = reason
+    /// With status `QR`: the text the current pairing QR code encodes.
+    public var qrCode: String?
+    public init(status: InstanceStatus, phoneNumber: String?, reason: String? = nil, qrCode: String? = nil) {
+        self.status = status; self.phoneNumber = phoneNumber; self.reason = reason; self.qrCode = qrCode
     }
 }
 

@@ -138,7 +138,7 @@ public final class LuaState {
         let status = crm_pcall(L, count, LUA_MULTRET)
         isCallInFlight = false
         defer { lua_settop(L, base) }
-        guard status == LUA_OK else { throw failure(status: status) }
+        guard status == LUA_OK else { throw failure(status: status, budget: budget) }
         return try results(above: base)
     }
 
@@ -149,7 +149,7 @@ public final class LuaState {
 
     /// The typed error of a failed call: a limit when the host stopped it,
     /// otherwise the script's own error with its position and traceback.
-    private func failure(status: Int32) -> LuaError {
+    private func failure(status: Int32, budget: Int64) -> LuaError {
         let raw = string(at: -1) ?? "(error object is not a string)"
         let (message, traceback) = LuaState.splitTraceback(raw)
         let stop = context.pointee.stop
@@ -161,10 +161,10 @@ public final class LuaState {
         switch stop {
         case Int32(CRM_STOP_INSTRUCTIONS.rawValue):
             limitKind = .instructionLimit
-            limitMessage = "instruction limit exceeded (\(limits.instructionsPerCall) per event)"
+            limitMessage = "instruction limit exceeded (\(budget) per call)"
         case Int32(CRM_STOP_DEADLINE.rawValue):
             limitKind = .timeLimit
-            limitMessage = "time limit exceeded (\(limits.timePerCall) per event)"
+            limitMessage = "time limit exceeded (\(limits.timePerCall) per call)"
         case Int32(CRM_STOP_MEMORY.rawValue):
             limitKind = .memoryLimit
             limitMessage = "memory limit exceeded (\(limits.memory >> 20) MiB per state)"

@@ -4,10 +4,9 @@ import Lua
 
 /// Plain values of the domain as Lua tables, and back.
 enum LuaConversions {
+    /// Whole epoch seconds, like `os.time()`: what `os.date` and bots' arithmetic expect.
     static func seconds(_ date: Date) -> LuaValue {
-        let seconds = date.timeIntervalSince1970
-        if let whole = Int64(exactly: seconds.rounded(.down)), Double(whole) == seconds { return .integer(whole) }
-        return .number(seconds)
+        .integer(Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     static func optional(_ text: String?) -> LuaValue { text.map(LuaValue.text) ?? .nil }

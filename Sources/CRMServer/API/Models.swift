@@ -135,3 +135,13 @@ public struct SimDeliveryJSON: Codable, Sendable, Equatable {
         self.id = id; self.from = from; self.to = to; self.text = text; self.at = at
     }
 }
+
+/// The API's JSON keeps every documented field: an unknown value is `null`,
+/// never a missing key (the synthesized encoders of this module use this).
+extension KeyedEncodingContainer {
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try encode(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encode(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encode(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try encode(value, forKey: key) }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encode(value, forKey: key) }
+}

@@ -102,6 +102,10 @@ extension Daemon: InboxService {
         let page = try mapped {
             try store.messages(in: conversation, company: tenant.companyID, order: .newestFirst, cursor: cursor, limit: limit)
         }
+        if cursor == nil {
+            // Opening a conversation reads it: its unread count goes back to zero.
+            try mapped { try store.markRead(conversation, company: tenant.companyID) }
+        }
         return PageJSON(items: page.items.map(\.json), next_cursor: page.nextCursor)
     }
 

@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Runs a benchmark scenario and prints its table.",
-        subcommands: [BenchReloadCommand.self, BenchPipelineCommand.self]
+        subcommands: [BenchReloadCommand.self, BenchPipelineCommand.self, BenchIdleCommand.self, BenchEngineCommand.self]
     )
 }
