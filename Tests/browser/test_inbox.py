@@ -215,6 +215,8 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
           [m.text for m in find_all(d, by_testid("message-text"))], "conversation messages not shown")
     box = find(browser, "#message-input")
     assert browser.switch_to.active_element == box
+    until(browser, lambda d: not row_named(d, "João").find_elements(By.CSS_SELECTOR, by_testid("unread-count")),
+          "opening the conversation left it unread")
     box.send_keys("Olá João! O plano anual sai por R$ 990.")
     box.send_keys(Keys.ENTER)
     def reply(driver):
@@ -248,6 +250,7 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
         == "via (11) 98888-7777"
     group = row_named(browser, "Clientes VIP")
     assert group.find_element(By.CSS_SELECTOR, by_testid("group-badge")).is_displayed()
+    assert group.find_element(By.CSS_SELECTOR, by_testid("unread-count")).get_attribute("data-count") == "1"
 
     Select(find(browser, "#filter-instance")).select_by_value(support)
     until(browser, lambda d: sorted(r.find_element(By.CSS_SELECTOR, by_testid("conversation-name")).text

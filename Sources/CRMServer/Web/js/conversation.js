@@ -102,6 +102,12 @@ export class ConversationView {
     this.put(message);
     this.empty.hidden = true;
     if (nearEnd || message.direction === 'out') this.scrollToEnd();
+    if (message.direction === 'in') this.markRead();
+  }
+
+  /** Reading the newest page is what marks a conversation read on the server. */
+  markRead() {
+    api('GET', withQuery(`/api/conversations/${this.id}/messages`, { limit: 1 })).catch(() => {});
   }
 
   /** A live `status` event: the message we sent, with its new delivery state. */
