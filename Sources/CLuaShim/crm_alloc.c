@@ -24,13 +24,15 @@ static void refuse(crm_lua_ctx *ctx, void *ptr, size_t nsize) {
     int retried = ctx->refused_size == nsize && ctx->refused_block == ptr;
     ctx->refused_block = ptr;
     ctx->refused_size = nsize;
-    if (!retried || ctx->stop != CRM_STOP_NONE) return;
-    ctx->stop = CRM_STOP_MEMORY;
+    if (ctx->stop != CRM_STOP_NONE) return;
 #if LUA_VERSION_RELEASE_NUM < 50405
     /* Up to 5.4.4 the stack is consistent while Lua allocates, so the running
-       thread (anchored in the registry, never freed) can be walked. */
+       thread (anchored in the registry, never freed) can be walked. The place
+       is kept even for a first refusal: buffers of the auxiliary library fail
+       at once with "not enough memory", without Lua's retry. */
     if (ctx->running) crm_record_where(ctx->running, ctx->stop_where, sizeof ctx->stop_where);
 #endif
+    if (retried) ctx->stop = CRM_STOP_MEMORY;
 }
 
 /* When ptr is NULL, osize is a type tag rather than a size: nothing is freed. */

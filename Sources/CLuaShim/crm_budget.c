@@ -24,13 +24,6 @@ void crm_record_where(lua_State *L, char *out, size_t size) {
     out[0] = '\0';
 }
 
-void crm_push_where(lua_State *L) {
-    char where[160];
-    crm_record_where(L, where, sizeof where);
-    if (where[0]) lua_pushfstring(L, "%s: ", where);
-    else lua_pushliteral(L, "");
-}
-
 static const char *stop_message(crm_lua_ctx *ctx) {
     switch (ctx->stop) {
     case CRM_STOP_INSTRUCTIONS: return "instruction limit exceeded";
@@ -40,28 +33,55 @@ static const char *stop_message(crm_lua_ctx *ctx) {
     }
 }
 
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+/* Raises the sticky stop as an error "chunk:line: <limit> exceeded". The
+   message is pushed with the cap off so it arrives whole even at the memory
+   limit, and the hook fires again on this thread's next instruction, so a
+   pcall, an xpcall handler or a __close that catches it stops again at once. */
+static int raise_stop(lua_State *L, crm_lua_ctx *ctx) {
+    if (ctx->stop_where[0] == '\0') crm_record_where(L, ctx->stop_where, sizeof ctx->stop_where);
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    int enforce = ctx->enforce;
+    ctx->enforce = 0;
+    if (ctx->stop_where[0]) lua_pushfstring(L, "%s: %s", ctx->stop_where, stop_message(ctx));
+    else lua_pushstring(L, stop_message(ctx));
+    ctx->enforce = enforce;
+    return lua_error(L);
+}
+
+/* Takes `units` from the budget; sets the stop when the budget or, for large
+   charges, the deadline is exhausted. Returns whether the call must stop. */
+static int spend(lua_State *L, crm_lua_ctx *ctx, int64_t units) {
+    if (ctx->stop != CRM_STOP_NONE) return 1;
+    ctx->instructions_left -= units;
+    if (ctx->instruction_limit > 0 && ctx->instructions_left <= 0)
+        ctx->stop = CRM_STOP_INSTRUCTIONS;
+    else if (units >= HOOK_INTERVAL && ctx->deadline_ns != 0 && crm_monotonic_ns() > ctx->deadline_ns)
+        ctx->stop = CRM_STOP_DEADLINE;
+    else
+        return 0;
+    crm_record_where(L, ctx->stop_where, sizeof ctx->stop_where);
+    return 1;
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     crm_lua_ctx *ctx = crm_ctx(L);
     crm_note_running(L, ctx);
-    if (ctx->stop == CRM_STOP_NONE) {
-        if (lua_gethookcount(L) != HOOK_INTERVAL) {
-            /* A thread still armed from an earlier stop: back to the normal pace. */
-            lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
-            return;
-        }
-        ctx->instructions_left -= HOOK_INTERVAL;
-        if (ctx->instruction_limit > 0 && ctx->instructions_left <= 0)
-            ctx->stop = CRM_STOP_INSTRUCTIONS;
-        else if (ctx->deadline_ns != 0 && crm_monotonic_ns() > ctx->deadline_ns)
-            ctx->stop = CRM_STOP_DEADLINE;
-        else
-            return;
-        crm_record_where(L, ctx->stop_where, sizeof ctx->stop_where);
+    if (ctx->stop == CRM_STOP_NONE && lua_gethookcount(L) != HOOK_INTERVAL) {
+        /* A thread still armed from an earlier stop: back to the normal pace. */
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
+        return;
     }
-    /* Fire again on the very next instruction of this thread. */
-    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "%s", stop_message(ctx));
+    if (spend(L, ctx, HOOK_INTERVAL)) raise_stop(L, ctx);
+}
+
+void crm_charge(lua_State *L, double units) {
+    crm_lua_ctx *ctx = crm_ctx(L);
+    int64_t whole = units >= 9e18 ? INT64_MAX : (int64_t)units;
+    if (whole < 1) whole = 1;
+    if (spend(L, ctx, whole)) raise_stop(L, ctx);
 }
 
 void crm_begin_call(lua_State *L, int64_t instructions, uint64_t deadline_ns) {

@@ -18,7 +18,7 @@ static int trampoline(lua_State *L) {
     int results = host_dispatch(L, owner, function_id);
     ctx->enforce = enforce;
     if (results == CRM_HOST_ERROR) {
-        crm_push_where(L);
+        luaL_where(L, 1);
         lua_insert(L, -2);
         lua_concat(L, 2);
         return lua_error(L);

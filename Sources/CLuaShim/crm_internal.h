@@ -29,19 +29,26 @@ void crm_emit_log(lua_State *L, int kind, const char *text, size_t length);
 /* Records "chunk:line" of the innermost Lua function of `L` into `out`. */
 void crm_record_where(lua_State *L, char *out, size_t size);
 
-/* Pushes "chunk:line: " of the innermost Lua function, or "" when there is none:
-   the script line behind an error raised from C, even when a library function
-   (pcall, table.insert...) stands between. */
-void crm_push_where(lua_State *L);
-
-/* Runs upvalue 1, the wrapped library function, in the wrapper's own frame:
-   its errors then carry the script's position and the name it was called by. */
+/* Runs upvalue 1 (the wrapped library function) in the wrapper's own frame,
+   on the same arguments, so its errors carry the script's position and the
+   function's name ("bad argument #1 to 'find'"), as if it had been called
+   directly. Library functions of the sandbox use no upvalues of their own. */
 static inline int crm_forward_upvalue(lua_State *L) {
-    lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
-    return original(L);
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
+
+/* Charges work a C function does in a loop, out of the count hook's sight, to
+   the call's instruction budget; raises the stop when the budget (or, for
+   large charges, the time) runs out. Only from C functions called by Lua. */
+void crm_charge(lua_State *L, double units);
 
 /* Installs the capped string functions into the string table at `index`. */
 void crm_cap_string_library(lua_State *L, int index);
+
+/* Installs the charged table functions into the table library at `index`. */
+void crm_cap_table_library(lua_State *L, int index);
+
+/* The sandbox's `require`: modules come as text from the host's module source. */
+int crm_require(lua_State *L);
 
 #endif

@@ -6,13 +6,9 @@
 
 static const char FROZEN_MARK = 0;   /* its address marks metatables of frozen tables */
 
-/* Positioned at the script's line even when a library function did the write. */
 static int refuse_write(lua_State *L) {
-    crm_push_where(L);
-    lua_pushfstring(L, "attempt to modify a read-only table (field '%s')",
-                    lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
-    lua_concat(L, 2);
-    return lua_error(L);
+    return luaL_error(L, "attempt to modify a read-only table (field '%s')",
+                      lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
 }
 
 static int frozen_next(lua_State *L) {
@@ -87,8 +83,37 @@ static int safe_setmetatable(lua_State *L) {
     return crm_forward_upvalue(L);
 }
 
-/* load(chunk [, name [, mode [, env]]]): text only, whatever mode says. */
+/* An xpcall message handler runs inside the count hook when the hook raises
+   the stop, where hooks are off: a looping handler would never be stopped.
+   Once the call is stopped, the script's handler is skipped. */
+static int guarded_handler(lua_State *L) {
+    if (crm_ctx(L)->stop != CRM_STOP_NONE) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int safe_xpcall(lua_State *L) {
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, guarded_handler, 1);
+    lua_replace(L, 2);
+    return crm_forward_upvalue(L);
+}
+
+/* load(chunk [, name [, mode [, env]]]): text only, whatever mode says, and
+   only from a string: the parser runs in C, so its input is charged to the
+   budget byte by byte, which a reader function would hide. */
 static int text_load(lua_State *L) {
+    size_t length = 0;
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return luaL_error(L, "load: only a string of Lua text can be loaded in scripts (got %s)", luaL_typename(L, 1));
+    lua_tolstring(L, 1, &length);
+    crm_charge(L, (double)length);
     int with_env = !lua_isnone(L, 4);
     lua_settop(L, 4);
     lua_pushliteral(L, "t");
@@ -157,16 +182,6 @@ static void copy_wrapped(lua_State *L, int from, int to, const char *name, lua_C
     lua_setfield(L, to, name);
 }
 
-static int capped_move(lua_State *L) {
-    crm_lua_ctx *ctx = crm_ctx(L);
-    lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3);
-    if (last >= first && ctx->move_limit > 0
-        && ((double)last - (double)first + 1.0) > (double)ctx->move_limit)
-        return luaL_error(L, "table.move limit exceeded: %.0f elements, the limit is %d",
-                          (double)last - (double)first + 1.0, (int)ctx->move_limit);
-    return crm_forward_upvalue(L);
-}
-
 static void open_library(lua_State *L, const char *name, lua_CFunction opener, int env) {
     luaL_requiref(L, name, opener, 0);
     lua_setfield(L, env, name);
@@ -176,7 +191,7 @@ void crm_open_sandbox(lua_State *L) {
     static const char *const base_names[] = {
         "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
         "rawequal", "rawget", "rawlen", "select", "tonumber", "tostring", "type",
-        "xpcall", "_VERSION", "warn", NULL
+        "_VERSION", "warn", NULL
     };
     lua_pushglobaltable(L);
     int globals = lua_gettop(L);
@@ -189,10 +204,13 @@ void crm_open_sandbox(lua_State *L) {
     copy_wrapped(L, globals, env, "rawset", safe_rawset);
     copy_wrapped(L, globals, env, "setmetatable", safe_setmetatable);
     copy_wrapped(L, globals, env, "load", text_load);
+    copy_wrapped(L, globals, env, "xpcall", safe_xpcall);
     lua_pushcfunction(L, count_only_collectgarbage);
     lua_setfield(L, env, "collectgarbage");
     lua_pushcfunction(L, log_print);
     lua_setfield(L, env, "print");
+    lua_pushcfunction(L, crm_require);
+    lua_setfield(L, env, "require");
 
     open_library(L, LUA_STRLIBNAME, luaopen_string, env);
     open_library(L, LUA_TABLIBNAME, luaopen_table, env);
@@ -204,7 +222,7 @@ void crm_open_sandbox(lua_State *L) {
     crm_cap_string_library(L, -1);
     lua_pop(L, 1);
     lua_getfield(L, env, LUA_TABLIBNAME);
-    copy_wrapped(L, -1, -1, "move", capped_move);
+    crm_cap_table_library(L, -1);
     lua_pop(L, 1);
 
     /* os: time, date and clock only; time and date follow the host's clock. */

@@ -1,7 +1,9 @@
 /* Caps on the string functions whose loops run in C, where the count hook
    cannot reach: string.rep's result size, and the subject, pattern and
-   worst-case work of find, match, gmatch and gsub. */
+   worst-case work of find, match, gmatch and gsub. The bytes they scan or
+   build are charged to the instruction budget, one unit per 64 bytes. */
 #include "crm_internal.h"
+#include <stdio.h>
 #include <string.h>
 
 /* Worst-case matcher steps: each repeated item (*, +, -, %b, back-reference) may
@@ -54,11 +56,15 @@ static int check_pattern_call(lua_State *L, int allow_plain) {
     if (ctx->pattern_limit > 0 && (int64_t)plen > ctx->pattern_limit)
         return luaL_error(L, "pattern size limit exceeded: %d bytes, the limit is %d",
                           (int)plen, (int)ctx->pattern_limit);
+    crm_charge(L, 1.0 + (double)subject / 64.0);
     if (allow_plain && lua_toboolean(L, 4)) return 0;
     double work = pattern_work(pattern, plen, subject);
-    if (ctx->pattern_work_limit > 0 && work > ctx->pattern_work_limit)
-        return luaL_error(L, "pattern complexity limit exceeded: '%s' may take %.3g steps on %d bytes, the limit is %.3g",
-                          plen > 40 ? "(long pattern)" : pattern, work, (int)subject, ctx->pattern_work_limit);
+    if (ctx->pattern_work_limit > 0 && work > ctx->pattern_work_limit) {
+        char message[200];
+        snprintf(message, sizeof message, "pattern complexity limit exceeded: '%s' may take %.3g steps on %d bytes, the limit is %.3g",
+                 plen > 40 ? "(long pattern)" : pattern, work, (int)subject, ctx->pattern_work_limit);
+        return luaL_error(L, "%s", message);
+    }
     return 0;
 }
 
@@ -73,9 +79,13 @@ static int capped_rep(lua_State *L) {
     luaL_optlstring(L, 3, "", &separator);
     if (count > 0 && ctx->rep_limit > 0) {
         double total = (double)count * (double)length + (double)(count - 1) * (double)separator;
-        if (total > (double)ctx->rep_limit || count > ctx->rep_limit)
-            return luaL_error(L, "string.rep limit exceeded: %.0f bytes, the limit is %d",
-                              total > (double)count ? total : (double)count, (int)ctx->rep_limit);
+        if (total > (double)ctx->rep_limit || count > ctx->rep_limit) {
+            char message[120];
+            snprintf(message, sizeof message, "string.rep limit exceeded: %.0f bytes, the limit is %d",
+                     total > (double)count ? total : (double)count, (int)ctx->rep_limit);
+            return luaL_error(L, "%s", message);
+        }
+        crm_charge(L, 1.0 + total / 64.0);
     }
     return crm_forward_upvalue(L);
 }

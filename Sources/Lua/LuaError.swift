@@ -47,19 +47,6 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
             let message = parts[2].hasPrefix(" ") ? String(parts[2].dropFirst()) : String(parts[2])
             return LuaError(kind: kind, message: message, chunk: String(parts[0]), line: line, traceback: traceback)
         }
-        let position = traceback.flatMap(firstScriptPosition)
-        return LuaError(kind: kind, message: raw, chunk: position?.chunk, line: position?.line, traceback: traceback)
-    }
-
-    /// The innermost script frame of a traceback (`\tmain.lua:12: in …`), for
-    /// errors raised by library functions that carry no position of their own.
-    static func firstScriptPosition(_ traceback: String) -> (chunk: String, line: Int)? {
-        for frame in traceback.split(separator: "\n") {
-            let text = frame.drop { $0 == "\t" || $0 == " " }
-            guard !text.hasPrefix("[C]"), !text.hasPrefix("(") else { continue }
-            let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            if parts.count == 3, let line = Int(parts[1]), !parts[0].isEmpty { return (String(parts[0]), line) }
-        }
-        return nil
+        return LuaError(kind: kind, message: raw, traceback: traceback)
     }
 }

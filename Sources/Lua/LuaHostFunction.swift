@@ -128,6 +128,17 @@ extension LuaState {
                 return CRM_HOST_ERROR
             }
         }
+        crm_set_module_source { state, owner, name, length in
+            guard let state, let owner, let name else { return 0 }
+            let host = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()
+            let mainThread = host.L
+            host.L = state
+            defer { host.L = mainThread }
+            let text = name.withMemoryRebound(to: UInt8.self, capacity: length) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            }
+            return host.pushModuleSource(named: text)
+        }
         crm_set_warning_sink { owner, kind, message, length in
             guard let owner, let message else { return }
             let host = Unmanaged<LuaState>.fromOpaque(owner).takeUnretainedValue()

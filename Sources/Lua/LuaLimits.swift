@@ -3,7 +3,10 @@
 public struct LuaLimits: Sendable, Equatable {
     /// Bytes the state may hold while script code runs.
     public var memory: Int = 32 << 20
-    /// VM instructions one call (one event) may execute; counted in steps of 1,000.
+    /// VM instructions one call (one event) may execute, counted in steps of
+    /// 1,000. Work library functions do in C is charged to it too: one unit per
+    /// table element `table.concat/unpack/move` touch, per byte `load` or
+    /// `require` compiles, per 64 bytes a string function scans or builds.
     public var instructionsPerCall: Int64 = 10_000_000
     /// Wall-clock time one call may take, as a backstop to the instruction count.
     public var timePerCall: Duration = .seconds(2)
@@ -15,8 +18,6 @@ public struct LuaLimits: Sendable, Equatable {
     public var patternBytes: Int = 1_024
     /// Worst-case matcher steps a pattern may need on its subject.
     public var patternWork: Double = 4e8
-    /// Elements one `table.move` may touch.
-    public var tableMoveElements: Int = 1 << 22
     /// Nesting depth when a value is copied out of Lua.
     public var valueDepth: Int = 32
     /// Entries (all tables together) when a value is copied out of Lua.

@@ -20,6 +20,8 @@ public final class LuaState {
     /// Receives the lines scripts `print`, already rate-limited (with warnings).
     public var printHandler: ((String) -> Void)?
     var warningWindow = WarningWindow()
+    /// Where `require` finds modules; nil answers every `require` with "not found".
+    public var moduleResolver: LuaModuleResolver?
 
     /// A new state. Sandboxed states see only the libraries of SPEC §6.
     public init(limits: LuaLimits = LuaLimits(), sandboxed: Bool = true) throws(LuaError) {
@@ -32,7 +34,6 @@ public final class LuaState {
         context.pointee.pattern_subject_limit = Int64(limits.patternSubjectBytes)
         context.pointee.pattern_limit = Int64(limits.patternBytes)
         context.pointee.pattern_work_limit = limits.patternWork
-        context.pointee.move_limit = Int64(limits.tableMoveElements)
         guard let state = crm_newstate(context) else {
             context.deallocate()
             throw LuaError(kind: .memoryLimit, message: "cannot create a Lua state")
@@ -74,10 +75,16 @@ public final class LuaState {
         set { context.pointee.fixed_now = newValue ?? 0 }
     }
 
-    /// Runs a full garbage collection, to give memory back after a heavy event.
+    /// Runs full garbage collections, to give memory back after a heavy event.
+    /// Each collection frees only half of a deep recursion's spare call
+    /// records, so it repeats while that still gives memory back.
     public func collectGarbage() {
         guard !isClosed else { return }
-        crm_collect_garbage(L)
+        for _ in 0..<24 {
+            let before = memoryInUse
+            crm_collect_garbage(L)
+            if before - memoryInUse < 4_096 { return }
+        }
     }
 
     /// Compiles text (never bytecode) into a function kept in the registry.
@@ -125,21 +132,25 @@ public final class LuaState {
     public func call(_ function: LuaReference, instructions: Int64? = nil,
                      pushArguments: (LuaState) -> Int32) throws(LuaError) -> [LuaValue] {
         try checkAvailable()
-        let base = lua_gettop(L)
-        guard lua_checkstack(L, 64) != 0 else {
-            throw LuaError(kind: .unavailable, message: "Lua stack exhausted")
+        // A host function may drop the owner's last reference to this state;
+        // the state must outlive the call that is still using it.
+        return try withExtendedLifetime(self) { () throws(LuaError) -> [LuaValue] in
+            let base = lua_gettop(L)
+            guard lua_checkstack(L, 64) != 0 else {
+                throw LuaError(kind: .unavailable, message: "Lua stack exhausted")
+            }
+            lua_rawgeti(L, crm_registry_index(), lua_Integer(function.id))
+            let count = pushArguments(self)
+            isCallInFlight = true
+            let budget = instructions ?? limits.instructionsPerCall
+            let deadline = crm_monotonic_ns() + UInt64(limits.timePerCall.nanoseconds)
+            crm_begin_call(L, budget, deadline)
+            let status = crm_pcall(L, count, LUA_MULTRET)
+            isCallInFlight = false
+            defer { lua_settop(L, base) }
+            guard status == LUA_OK else { throw failure(status: status) }
+            return try results(above: base)
         }
-        lua_rawgeti(L, crm_registry_index(), lua_Integer(function.id))
-        let count = pushArguments(self)
-        isCallInFlight = true
-        let budget = instructions ?? limits.instructionsPerCall
-        let deadline = crm_monotonic_ns() + UInt64(limits.timePerCall.nanoseconds)
-        crm_begin_call(L, budget, deadline)
-        let status = crm_pcall(L, count, LUA_MULTRET)
-        isCallInFlight = false
-        defer { lua_settop(L, base) }
-        guard status == LUA_OK else { throw failure(status: status, budget: budget) }
-        return try results(above: base)
     }
 
     private func checkAvailable() throws(LuaError) {
@@ -149,7 +160,7 @@ public final class LuaState {
 
     /// The typed error of a failed call: a limit when the host stopped it,
     /// otherwise the script's own error with its position and traceback.
-    private func failure(status: Int32, budget: Int64) -> LuaError {
+    private func failure(status: Int32) -> LuaError {
         let raw = string(at: -1) ?? "(error object is not a string)"
         let (message, traceback) = LuaState.splitTraceback(raw)
         let stop = context.pointee.stop
@@ -161,7 +172,7 @@ public final class LuaState {
         switch stop {
         case Int32(CRM_STOP_INSTRUCTIONS.rawValue):
             limitKind = .instructionLimit
-            limitMessage = "instruction limit exceeded (\(budget) per call)"
+            limitMessage = "instruction limit exceeded (\(context.pointee.instruction_limit) per call)"
         case Int32(CRM_STOP_DEADLINE.rawValue):
             limitKind = .timeLimit
             limitMessage = "time limit exceeded (\(limits.timePerCall) per call)"
@@ -169,7 +180,9 @@ public final class LuaState {
             limitKind = .memoryLimit
             limitMessage = "memory limit exceeded (\(limits.memory >> 20) MiB per state)"
         default:
-            limitKind = status == LUA_ERRMEM ? .memoryLimit : nil
+            // The auxiliary library's buffers report a refused block as a plain
+            // "not enough memory" error, without Lua's retry.
+            limitKind = status == LUA_ERRMEM || message.hasSuffix("not enough memory") ? .memoryLimit : nil
             limitMessage = "memory limit exceeded (\(limits.memory >> 20) MiB per state)"
         }
         guard let kind = limitKind else { return LuaError.parsing(kind: .runtime, message, traceback: traceback) }

@@ -16,50 +16,61 @@ final class GraphEmulator: Sendable {
         var numbers: [String: String] = [:]
         var validTokens: Set<String> = []
         var faults: [Fault] = []
-        var rawSent: [[String: Any]] = []
+        var rawSent: [Data] = []
         var next = 0
     }
 
-    private let state = Mutex(State())
-    private(set) var server: LoopbackServer<BasicRequestContext>!
+    /// What the emulator knows, shared by its routes and the test.
+    private final class Ledger: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let ledger: Ledger
+    private let server: LoopbackServer<BasicRequestContext>
+
+    private init(ledger: Ledger, server: LoopbackServer<BasicRequestContext>) {
+        self.ledger = ledger
+        self.server = server
+    }
 
     static func start() async throws -> GraphEmulator {
-        let emulator = GraphEmulator()
-        emulator.server = try await LoopbackServer(router: emulator.router())
-        return emulator
+        let ledger = Ledger()
+        return GraphEmulator(ledger: ledger, server: try await LoopbackServer(router: router(ledger)))
     }
 
     var graphURL: String { server.baseURL }
 
     func addNumber(phoneNumberID: String, display: String, token: String) {
-        state.withLock { state in
+        ledger.state.withLock { state in
             state.numbers[phoneNumberID] = display
             state.validTokens.insert(token)
         }
     }
 
     /// The next sends answer these faults, in order, before succeeding again.
-    func inject(_ faults: [Fault]) { state.withLock { $0.faults += faults } }
+    func inject(_ faults: [Fault]) { ledger.state.withLock { $0.faults += faults } }
 
     /// Every accepted send, oldest first, as JSON objects.
-    var accepted: [[String: Any]] { state.withLock { $0.rawSent } }
+    var accepted: [[String: Any]] {
+        ledger.state.withLock { $0.rawSent }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+    }
 
     func stop() { server.stop() }
 
-    private func router() -> Router<BasicRequestContext> {
+    private static func router(_ ledger: Ledger) -> Router<BasicRequestContext> {
         let router = Router()
         router.get(":version/:number") { request, context in
             let number = context.parameters.get("number") ?? ""
-            guard self.authorized(request) else { return Self.error(401, code: 190, "Invalid OAuth access token.") }
-            guard let display = self.state.withLock({ $0.numbers[number] }) else {
+            guard authorized(request, ledger) else { return Self.error(401, code: 190, "Invalid OAuth access token.") }
+            guard let display = ledger.state.withLock({ $0.numbers[number] }) else {
                 return Self.error(400, code: 100, "Unsupported get request.")
             }
             return Self.json(200, ["id": number, "display_phone_number": display, "verified_name": "Test"])
         }
         router.post(":version/:number/messages") { request, context in
             let number = context.parameters.get("number") ?? ""
-            guard self.authorized(request) else { return Self.error(401, code: 190, "Invalid OAuth access token.") }
-            let fault: Fault? = self.state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+            guard authorized(request, ledger) else { return Self.error(401, code: 190, "Invalid OAuth access token.") }
+            let fault: Fault? = ledger.state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
             switch fault {
             case .throttled: return Self.error(429, code: 130429, "Rate limit hit")
             case .serverError: return Self.error(500, code: 2, "Service temporarily unavailable")
@@ -75,9 +86,10 @@ final class GraphEmulator: Sendable {
             }
             var annotated = object
             annotated["_phone_number_id"] = number
-            let id = self.state.withLock { state -> String in
+            let recorded = (try? JSONSerialization.data(withJSONObject: annotated)) ?? Data()
+            let id = ledger.state.withLock { state -> String in
                 state.next += 1
-                state.rawSent.append(annotated)
+                state.rawSent.append(recorded)
                 return "wamid.EMU\(state.next)"
             }
             return Self.json(200, ["messaging_product": "whatsapp",
@@ -87,10 +99,10 @@ final class GraphEmulator: Sendable {
         return router
     }
 
-    private func authorized(_ request: Request) -> Bool {
+    private static func authorized(_ request: Request, _ ledger: Ledger) -> Bool {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
         let token = String(header.dropFirst("Bearer ".count))
-        return state.withLock { $0.validTokens.contains(token) }
+        return ledger.state.withLock { $0.validTokens.contains(token) }
     }
 
     static func json(_ status: Int, _ object: [String: Any]) -> Response {

@@ -78,6 +78,13 @@ final class ReplyingScripts: ScriptHost, Sendable {
     }
 }
 
+/// A value shared with the pipeline's closures.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+}
+
 /// A store, a pipeline and connectors for a test, in a temporary folder.
 final class PipelineHarness {
     let folder: URL
@@ -85,8 +92,8 @@ final class PipelineHarness {
     private(set) var pipeline: MessagePipeline
     let scripts: any ScriptHost
     let configuration: PipelineConfiguration
-    let connectors = Mutex<[InstanceID: RecordingConnector]>([:])
-    let changes = Mutex<[PipelineChange]>([])
+    let connectors = Locked<[InstanceID: RecordingConnector]>([:])
+    let changes = Locked<[PipelineChange]>([])
 
     init(scripts: any ScriptHost = ReplyingScripts(), configuration: PipelineConfiguration = PipelineHarness.fast,
          folder: URL? = nil) throws {

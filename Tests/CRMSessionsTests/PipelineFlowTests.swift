@@ -102,9 +102,10 @@ final class PipelineFlowTests: XCTestCase {
     func test_kvReadsSeeEarlierWritesOfTheSameBatch() async throws {
         let harness = try PipelineHarness()
         let (instance, _) = try harness.instance(phone: "5511999998888")
+        let pipeline = harness.pipeline
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
-                group.addTask { try await harness.pipeline.inbound(message(instance, "w\(index)", from: "55119\(index)")) }
+                group.addTask { try await pipeline.inbound(message(instance, "w\(index)", from: "55119\(index)")) }
             }
             try await group.waitForAll()
         }

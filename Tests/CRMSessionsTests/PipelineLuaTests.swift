@@ -49,7 +49,7 @@ final class PipelineLuaTests: XCTestCase {
         try await harness.pipeline.inbound(message(instance, "w1", text: "boom"))
         let errors = try harness.store.scriptErrors(instance: instance.id)
         XCTAssertEqual(errors.count, 1)
-        XCTAssertEqual(errors.first?.failure.file, "main.lua")
+        XCTAssertEqual(errors.first?.failure.file, "5511999998888/main.lua")
         XCTAssertEqual(errors.first?.failure.line, 2)
         XCTAssertTrue(errors.first?.failure.message.contains("exploded on purpose") == true)
         XCTAssertEqual(try harness.statistics.inboundMessages, 1)

@@ -26,7 +26,7 @@ final class PipelineRecoveryTests: XCTestCase {
     func test_abandonedMidStreamLosesNoAcknowledgedMessageAndRepliesOnce() async throws {
         let harness = try PipelineHarness()
         let (instance, connector) = try harness.instance(phone: "5511999998888")
-        let acknowledged = Mutex<Set<String>>([])
+        let acknowledged = Locked<Set<String>>([])
         let total = 600
         for round in 0..<3 {
             let pipeline = harness.pipeline
@@ -51,7 +51,7 @@ final class PipelineRecoveryTests: XCTestCase {
         for index in 0..<total {
             try await harness.pipeline.inbound(message(instance, "w\(index)", from: "55119\(index % 40)", text: "w\(index)"))
         }
-        try await eventually("every reply") { connector.delivered.count == total && (try harness.statistics.outbox) == 0 }
+        try await eventually("every reply") { try harness.statistics.outbox == 0 && connector.delivered.count == total }
         XCTAssertFalse(acknowledged.withLock { $0 }.isEmpty)
         XCTAssertEqual(try harness.statistics.inboundMessages, total, "each message stored once")
         XCTAssertEqual(try harness.statistics.outboundMessages, total, "each answered once")

@@ -117,3 +117,29 @@ final class ActionAndOutboxTests: XCTestCase {
         }
     }
 }
+
+final class OutboxKeyTests: XCTestCase {
+    /// The outbox empties whenever every send is confirmed; the next send must
+    /// still get a key never used before, or the connector would take it for a
+    /// retry of the old one and the recipient would never see it.
+    func test_sendAfterTheOutboxEmptiedGetsANewIdempotencyKey() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        var keys: [String] = []
+        for round in 0..<3 {
+            _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "reply \(round)"), to: message.conversationID,
+                                                      company: instance.companyID)
+            let entry = try XCTUnwrap(try temporary.store.claimDueSends(limit: 1).first)
+            keys.append(entry.message.idempotencyKey)
+            try temporary.store.transactionNow { transaction in
+                _ = try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p\(round)"), at: Date())
+            }
+            XCTAssertEqual(try temporary.count("outbox"), 0)
+            if round == 1 { try temporary.reopen() }
+        }
+        XCTAssertEqual(Set(keys).count, 3, "keys: \(keys)")
+    }
+}

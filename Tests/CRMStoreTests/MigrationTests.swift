@@ -1,4 +1,5 @@
 import CRMCore
+import GRDB
 import XCTest
 @testable import CRMStore
 
@@ -7,7 +8,7 @@ final class MigrationTests: XCTestCase {
         let temporary = try TemporaryStore()
         XCTAssertEqual(try temporary.store.appliedMigrations(), [
             "v1-companies-and-keys", "v1-instances-and-credentials", "v1-conversations-and-messages",
-            "v1-tags", "v1-script-state", "v1-outbox",
+            "v1-tags", "v1-script-state", "v1-outbox", "v2-outbox-ids-never-reused",
         ])
         let tables = try temporary.store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -34,7 +35,42 @@ final class MigrationTests: XCTestCase {
         let company = try temporary.store.createCompany(name: "Acme")
         try temporary.reopen()
         XCTAssertEqual(try temporary.store.companies().map(\.name), ["Acme"])
-        XCTAssertEqual(try temporary.store.appliedMigrations().count, 6)
+        XCTAssertEqual(try temporary.store.appliedMigrations().count, 7)
         XCTAssertEqual(company.id, try temporary.store.companies().first?.id)
+    }
+}
+
+final class OutboxMigrationTests: XCTestCase {
+    /// A database of the first schema, with a send still waiting, upgraded:
+    /// the waiting send keeps its key, and new sends get keys past every one
+    /// that may already have been handed out.
+    func test_upgradedOutboxKeepsWaitingSendsAndNeverReusesAKey() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-upgrade-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            let old = try DatabaseQueue(path: folder.appendingPathComponent("crm.sqlite").path)
+            try Schema.migrator.migrate(old, upTo: "v1-outbox")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO companies(id, name, created_at) VALUES (1, 'Acme', 0);
+                    INSERT INTO instances(id, company_id, name, created_at, updated_at) VALUES ('i1', 1, 'vendas', 0, 0);
+                    INSERT INTO conversations(id, instance_id, company_id, contact_id, last_message_at, created_at)
+                        VALUES (1, 'i1', 1, '5511977770000', 0, 0);
+                    INSERT INTO messages(id, instance_id, conversation_id, direction, content, created_at)
+                        VALUES (40, 'i1', 1, 'out', 'already sent', 0), (41, 'i1', 1, 'out', 'waiting', 0);
+                    INSERT INTO outbox(id, instance_id, conversation_id, message_id, recipient, content, next_attempt_at, created_at)
+                        VALUES (7, 'i1', 1, 41, '5511977770000', '{"text":"waiting"}', 0, 0);
+                    """)
+            }
+        }
+        let store = try CRMStore(folder: folder)
+        XCTAssertEqual(try store.appliedMigrations().last, "v2-outbox-ids-never-reused")
+        let waiting = try store.claimDueSends(limit: 10)
+        XCTAssertEqual(waiting.map(\.message.idempotencyKey), ["outbox-7"])
+        _ = try store.queueOperatorSend(OutgoingContent(text: "new"), to: 1, company: 1)
+        let fresh = try store.claimDueSends(limit: 10)
+        XCTAssertEqual(fresh.count, 1)
+        XCTAssertGreaterThan(fresh[0].id, 41, "a new key must lie past every message id, hence every key handed out before")
     }
 }

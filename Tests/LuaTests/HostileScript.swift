@@ -1,48 +1,40 @@
 import Foundation
 import Lua
+import XCTest
 
-/// A script from `Hostile/` with the error it must end with, read from its
-/// header: `-- expect: KIND`, `-- message: TEXT`, `-- line: N`.
+/// A script of `Hostile/` with what it must end with, read from its header:
+/// `-- kind: <LuaError.Kind>`, `-- message: <part of the message>`, and the
+/// line the error must point at, marked `--< here` in the script itself.
 struct HostileScript {
     let name: String
     let code: String
     let kind: LuaError.Kind
     let message: String
-    let line: Int
+    let line: Int?
 
     var chunk: String { "hostile/\(name).lua" }
 
-    static func all() throws -> [HostileScript] {
-        guard let folder = Bundle.module.url(forResource: "Hostile", withExtension: nil) else {
-            throw HostileScriptProblem(file: "Hostile", reason: "the folder is not among the test resources")
+    init(named name: String) throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Hostile"),
+                                "no Hostile/\(name).lua")
+        self.name = name
+        code = try String(contentsOf: url, encoding: .utf8)
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        func header(_ key: String) throws -> String {
+            let prefix = "-- \(key): "
+            let line = try XCTUnwrap(lines.first { $0.hasPrefix(prefix) }, "\(name).lua has no '\(prefix)' line")
+            return String(line.dropFirst(prefix.count))
         }
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "lua" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        return try files.map(HostileScript.init(file:))
+        kind = try XCTUnwrap(LuaError.Kind(rawValue: try header("kind")), "\(name).lua: unknown kind")
+        message = try header("message")
+        line = lines.firstIndex { $0.hasSuffix("--< here") }.map { $0 + 1 }
     }
 
-    init(file: URL) throws {
-        name = file.deletingPathExtension().lastPathComponent
-        code = try String(contentsOf: file, encoding: .utf8)
-        var header: [String: String] = [:]
-        for line in code.split(separator: "\n").prefix(3) {
-            guard line.hasPrefix("-- "), let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[line.index(line.startIndex, offsetBy: 3)..<colon]
-            header[String(key)] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        guard let kindName = header["expect"], let kind = LuaError.Kind(rawValue: kindName),
-              let message = header["message"], let line = header["line"].flatMap(Int.init) else {
-            throw HostileScriptProblem(file: file.lastPathComponent, reason: "the header needs expect, message and line")
-        }
-        self.kind = kind
-        self.message = message
-        self.line = line
+    /// The limits hostile scripts run under: small enough to keep the suite fast.
+    static var limits: LuaLimits {
+        var limits = LuaLimits()
+        limits.memory = 8 << 20
+        limits.instructionsPerCall = 1_000_000
+        return limits
     }
-}
-
-struct HostileScriptProblem: Error, CustomStringConvertible {
-    let file: String
-    let reason: String
-    var description: String { "\(file): \(reason)" }
 }

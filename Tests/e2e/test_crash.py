@@ -9,18 +9,25 @@ import requests
 
 from helpers import pair, wait_for
 
-NUMBER = "5511999998888"
+NUMBERS = ["5511999998888", "5511988887777", "5511977776666", "5511966665555"]
 CONTACTS = [f"55119{index:08d}" for index in range(20)]
 TOTAL = 10_000
 BOT = 'on("message", function(msg) msg:reply("echo " .. msg.text) end)\n'
 
 
+def owner(index):
+    """Each contact writes to one number; its replies must come from that number."""
+    return NUMBERS[index % len(NUMBERS)]
+
+
 def test_kill_9_loses_nothing_and_duplicates_nothing(make_host, tmp_path):
     scripts = tmp_path / "bots"
-    (scripts / NUMBER).mkdir(parents=True)
-    (scripts / NUMBER / "main.lua").write_text(BOT)
+    for number in NUMBERS:
+        (scripts / number).mkdir(parents=True)
+        (scripts / number / "main.lua").write_text(BOT)
     host = make_host(scripts).start()
-    pair(host, "Vendas", NUMBER)
+    for number in NUMBERS:
+        pair(host, f"n{number}", number)
 
     pending = list(range(TOTAL))
     acknowledged = set()
@@ -29,7 +36,7 @@ def test_kill_9_loses_nothing_and_duplicates_nothing(make_host, tmp_path):
     session = requests.Session()
 
     def deliver(index):
-        body = {"to": NUMBER, "from": CONTACTS[index % len(CONTACTS)], "name": "c", "text": f"n{index}",
+        body = {"to": owner(index), "from": CONTACTS[index % len(CONTACTS)], "name": "c", "text": f"n{index}",
                 "id": f"m-{index}"}
         try:
             answer = session.post(host.url + "/sim/messages", json=body, timeout=10)
@@ -58,7 +65,8 @@ def test_kill_9_loses_nothing_and_duplicates_nothing(make_host, tmp_path):
             killer.join()
             kills += 1
             host.start()
-            wait_for(lambda: host.api("GET", "/api/instances").json()["items"][0]["status"] == "CONNECTED", timeout=30)
+            wait_for(lambda: all(i["status"] == "CONNECTED" for i in host.api("GET", "/api/instances").json()["items"]),
+                     timeout=30)
         pending = [index for index in batch if index not in acknowledged]
 
     assert kills >= 3
@@ -74,7 +82,8 @@ def test_kill_9_loses_nothing_and_duplicates_nothing(make_host, tmp_path):
     texts = [message["text"] for messages in delivered.values() for message in messages]
     assert len(texts) == TOTAL, "some reply was delivered twice or lost"
     assert sorted(texts) == sorted(f"echo n{index}" for index in range(TOTAL))
-    assert all(message["from"] == NUMBER for messages in delivered.values() for message in messages)
+    for contact, messages in delivered.items():
+        assert {message["from"] for message in messages} == {owner(CONTACTS.index(contact))}
 
     stored = 0
     conversations = host.api("GET", "/api/conversations", params={"limit": 200}).json()["items"]

@@ -36,7 +36,6 @@ typedef struct crm_lua_ctx {
     int64_t pattern_subject_limit;/* bytes of a subject given to find/match/gmatch/gsub */
     int64_t pattern_limit;        /* bytes of a pattern */
     double pattern_work_limit;    /* worst-case steps a pattern may need on its subject */
-    int64_t move_limit;           /* elements one table.move may touch */
 
     /* the clock scripts see through os.time/os.date; 0 = the real clock */
     double fixed_now;
@@ -68,8 +67,14 @@ enum crm_log_kind {
 /// each line of `print`. It must not call into Lua.
 typedef void (*crm_warning_sink)(void *owner, int kind, const char *message, size_t length);
 
+/// Finds the text of a module for `require`: pushes its code and its chunk name
+/// and returns 1, or pushes a message naming the places searched and returns 0.
+/// Runs with the memory cap off and must push exactly what it says.
+typedef int (*crm_module_source)(lua_State *L, void *owner, const char *name, size_t length);
+
 void crm_set_dispatch(crm_host_dispatch dispatch);
 void crm_set_warning_sink(crm_warning_sink sink);
+void crm_set_module_source(crm_module_source source);
 
 /// A new state whose allocations are accounted in ctx and capped while scripts run.
 lua_State *crm_newstate(crm_lua_ctx *ctx);

@@ -11,6 +11,10 @@ final class OutboxWorker: Sendable {
     private struct State {
         var lanes: [InstanceID: [OutboxEntry]] = [:]
         var inFlight = 0
+        /// Claimed and not yet reported, per instance.
+        var inFlightByInstance: [InstanceID: Int] = [:]
+        /// When each instance may send next, under its rate limit.
+        var nextTurn: [InstanceID: ContinuousClock.Instant] = [:]
         var stopped = false
     }
     private let state = Mutex(State())
@@ -35,8 +39,12 @@ final class OutboxWorker: Sendable {
     /// Claims due sends and feeds the lanes until stopped.
     func run(pipeline: MessagePipeline) async {
         while !state.withLock({ $0.stopped }) {
-            let room = state.withLock { configuration.maxSendsInFlight - $0.inFlight }
-            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room)) ?? []) : []
+            let share = configuration.maxSendsInFlightPerInstance
+            let (room, busy) = state.withLock { state in
+                (configuration.maxSendsInFlight - state.inFlight,
+                 Set(state.inFlightByInstance.filter { $0.value >= share }.keys))
+            }
+            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room, perInstance: share, skipping: busy)) ?? []) : []
             guard !claimed.isEmpty else {
                 await sendsDue.wait(timeout: configuration.pollInterval)
                 continue
@@ -45,6 +53,7 @@ final class OutboxWorker: Sendable {
                 state.inFlight += claimed.count
                 var idle: [InstanceID] = []
                 for entry in claimed {
+                    state.inFlightByInstance[entry.instanceID, default: 0] += 1
                     if state.lanes[entry.instanceID] == nil { idle.append(entry.instanceID); state.lanes[entry.instanceID] = [] }
                     state.lanes[entry.instanceID]!.append(entry)
                 }
@@ -58,7 +67,6 @@ final class OutboxWorker: Sendable {
 
     /// Sends one instance's claimed entries in order, paced by its rate limit.
     private func drainLane(_ instance: InstanceID, pipeline: MessagePipeline) async {
-        var pace = SendPace(perSecond: configuration.sendsPerSecond)
         while let entry = state.withLock({ state -> OutboxEntry? in
             guard !state.stopped, var lane = state.lanes[instance], !lane.isEmpty else {
                 state.lanes[instance] = nil
@@ -68,12 +76,31 @@ final class OutboxWorker: Sendable {
             state.lanes[instance] = lane
             return entry
         }) {
-            await pace.waitForTurn()
+            await waitForTurn(of: instance)
             let outcome = await handOver(entry)
             pipeline.submit(.sendOutcome(entry, outcome))
-            state.withLock { $0.inFlight -= 1 }
+            state.withLock { state in
+                state.inFlight -= 1
+                state.inFlightByInstance[instance, default: 1] -= 1
+                if state.inFlightByInstance[instance] == 0 { state.inFlightByInstance[instance] = nil }
+            }
         }
         sendsDue.signal()
+    }
+
+    /// Spaces one instance's sends to its rate limit. The schedule is kept per
+    /// instance, not per lane run, so sends that trickle in one at a time
+    /// (each starting a new run) are paced too.
+    private func waitForTurn(of instance: InstanceID) async {
+        guard let perSecond = configuration.sendsPerSecond, perSecond > 0 else { return }
+        let interval = Duration.nanoseconds(Int64(1e9 / perSecond))
+        let now = ContinuousClock.now
+        let turn = state.withLock { state -> ContinuousClock.Instant in
+            let turn = max(state.nextTurn[instance] ?? now, now)
+            state.nextTurn[instance] = turn + interval
+            return turn
+        }
+        if turn > now { try? await Task.sleep(until: turn, clock: .continuous) }
     }
 
     private func handOver(_ entry: OutboxEntry) async -> SendOutcome {
@@ -96,22 +123,5 @@ final class OutboxWorker: Sendable {
         let jitter = Double.random(in: 0.8...1.2)
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         return .retry(reason: reason, retryAt: Date().addingTimeInterval(seconds * jitter))
-    }
-}
-
-/// Spaces one instance's sends to its rate limit.
-struct SendPace {
-    private let interval: Duration?
-    private var next = ContinuousClock.now
-
-    init(perSecond: Double?) {
-        interval = perSecond.flatMap { $0 > 0 ? .nanoseconds(Int64(1e9 / $0)) : nil }
-    }
-
-    mutating func waitForTurn() async {
-        guard let interval else { return }
-        let now = ContinuousClock.now
-        if next > now { try? await Task.sleep(until: next, clock: .continuous) }
-        next = max(next, now) + interval
     }
 }

@@ -15,6 +15,10 @@ public struct PipelineConfiguration: Sendable {
     public var maxRetryDelay: Duration = .seconds(300)
     /// Sends handed to connectors and not yet reported, across instances.
     public var maxSendsInFlight = 4000
+    /// Sends of one instance handed to its lane and not yet reported: an
+    /// instance with a backlog, a slow connector or a low rate holds at most
+    /// this much of `maxSendsInFlight`, the others keep theirs.
+    public var maxSendsInFlightPerInstance = 64
     /// How often due timers and retries are looked for when nothing wakes the loops.
     public var pollInterval: Duration = .milliseconds(250)
 

@@ -5,14 +5,27 @@ import GRDB
 extension CRMStore {
     /// Takes up to `limit` due sends, oldest first, marking them `sending` so no
     /// other claim returns them.
-    public func claimDueSends(now: Date = Date(), limit: Int) throws -> [OutboxEntry] {
-        try pool.write { db in
-            let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: """
-                SELECT outbox.*, conversations.last_inbound_at FROM outbox
-                JOIN conversations ON conversations.id = outbox.conversation_id
-                WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ?
-                ORDER BY outbox.next_attempt_at, outbox.id LIMIT ?
-                """), arguments: [now.storageSeconds, limit])
+    /// - Parameters:
+    ///   - limit: most sends in all.
+    ///   - perInstance: most sends of one instance, so one number's backlog
+    ///     cannot fill the claim and hold back the others (SPEC §2.5).
+    ///   - skipping: instances that already have their share in flight.
+    public func claimDueSends(now: Date = Date(), limit: Int, perInstance: Int = .max,
+                              skipping: Set<InstanceID> = []) throws -> [OutboxEntry] {
+        let skipped = skipping.isEmpty ? "" :
+            "AND outbox.instance_id NOT IN (\(Array(repeating: "?", count: skipping.count).joined(separator: ",")))"
+        var arguments: StatementArguments = [now.storageSeconds]
+        arguments += StatementArguments(Array(skipping))
+        arguments += [min(perInstance, Int(Int32.max)), limit]
+        return try pool.write { db in
+            let entries = try OutboxEntry.fetchAll(db, sql: """
+                SELECT * FROM (
+                  SELECT outbox.*, conversations.last_inbound_at,
+                         row_number() OVER (PARTITION BY outbox.instance_id ORDER BY outbox.next_attempt_at, outbox.id) AS place
+                  FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
+                  WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ? \(skipped))
+                WHERE place <= ? ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: arguments)
             let claim = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
             for entry in entries { try claim.execute(arguments: [entry.id]) }
             return entries

@@ -152,6 +152,41 @@ enum Schema {
                 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v2-outbox-ids-never-reused") { db in
+            // The idempotency key is `outbox-<id>`. A plain INTEGER PRIMARY KEY
+            // hands the id of a deleted last row to the next insert, and the
+            // outbox empties whenever every send is confirmed: a new reply
+            // would carry an old reply's key and the connector would drop it
+            // as a duplicate. AUTOINCREMENT never reuses an id.
+            try db.execute(sql: """
+                CREATE TABLE outbox_new(
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                  recipient TEXT NOT NULL,
+                  recipient_is_user_id INTEGER NOT NULL DEFAULT 0,
+                  is_group INTEGER NOT NULL DEFAULT 0,
+                  content TEXT NOT NULL,
+                  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending')),
+                  attempts INTEGER NOT NULL DEFAULT 0,
+                  next_attempt_at REAL NOT NULL,
+                  last_error TEXT,
+                  created_at REAL NOT NULL);
+                INSERT INTO outbox_new SELECT * FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_new RENAME TO outbox;
+                CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+                """)
+            // Keys already handed out by messages sent before this migration
+            // are not known any more: start past every message id, which is
+            // at least as large as any outbox id ever used.
+            try db.execute(sql: """
+                DELETE FROM sqlite_sequence WHERE name = 'outbox';
+                INSERT INTO sqlite_sequence(name, seq)
+                SELECT 'outbox', max(coalesce((SELECT max(id) FROM messages), 0), coalesce((SELECT max(id) FROM outbox), 0))
+                """)
+        }
         return migrator
     }
 }

@@ -1,8 +1,4 @@
--- expect: instruction limit
+-- kind: instruction limit
 -- message: instruction limit exceeded
--- line: 6
--- A coroutine is a separate thread: its hook must count too.
-local spin = coroutine.wrap(function()
-  while true do end
-end)
+local spin = coroutine.wrap(function() while true do end end) --< here
 spin()

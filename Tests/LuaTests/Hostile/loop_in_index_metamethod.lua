@@ -1,9 +1,4 @@
--- expect: instruction limit
+-- kind: instruction limit
 -- message: instruction limit exceeded
--- line: 6
-local trap = setmetatable({}, {
-  __index = function(t, key)
-    while true do end
-  end,
-})
+local trap = setmetatable({}, { __index = function() while true do end end }) --< here
 return trap.anything

@@ -1,7 +1,3 @@
--- expect: instruction limit
+-- kind: instruction limit
 -- message: instruction limit exceeded
--- line: 5
-xpcall(function() error("first") end, function(message)
-  while true do end
-end)
-return "escaped"
+return xpcall(error, function() while true do end end) --< here

@@ -1,9 +1,4 @@
--- expect: instruction limit
+-- kind: instruction limit
 -- message: instruction limit exceeded
--- line: 7
--- Catches every error and starts again, hoping the budget resets.
-while true do
-  pcall(function()
-    while true do end
-  end)
-end
+-- The stop is raised again on the next instruction after pcall returns.
+while true do pcall(function() while true do end end) end --< here

@@ -1,5 +1,3 @@
--- expect: instruction limit
+-- kind: instruction limit
 -- message: instruction limit exceeded
--- line: 5
-local n = 0
-while true do n = n + 1 end
+while true do end --< here

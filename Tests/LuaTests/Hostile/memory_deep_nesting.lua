@@ -1,7 +1,4 @@
--- expect: memory limit
+-- kind: memory limit
 -- message: memory limit exceeded
--- line: 6
-local t = {}
-while true do
-  t = { t }
-end
+local nest = {}
+while true do nest = { nest, nest } end --< here

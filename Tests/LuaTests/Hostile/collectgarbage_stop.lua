@@ -1,0 +1,3 @@
+-- kind: runtime
+-- message: only "count" is allowed in scripts
+collectgarbage("stop") --< here

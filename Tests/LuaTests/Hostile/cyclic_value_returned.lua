@@ -1,0 +1,5 @@
+-- kind: conversion
+-- message: cycle
+local loop = {}
+loop.self = loop
+return loop

@@ -1,0 +1,3 @@
+-- kind: runtime
+-- message: attempt to call a nil value (global 'dofile')
+dofile("/etc/passwd") --< here

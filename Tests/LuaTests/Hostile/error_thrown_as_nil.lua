@@ -1,0 +1,3 @@
+-- kind: runtime
+-- message: nil error
+error(nil) --< here

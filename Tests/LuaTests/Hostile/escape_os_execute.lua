@@ -1,4 +1,0 @@
--- expect: runtime
--- message: attempt to call a nil value (field 'execute')
--- line: 4
-os.execute("touch pwned")

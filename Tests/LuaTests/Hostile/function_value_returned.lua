@@ -1,0 +1,3 @@
+-- kind: conversion
+-- message: a function value cannot leave the script
+return print

@@ -1,0 +1,3 @@
+-- kind: runtime
+-- message: attempt to call a nil value (field 'execute')
+os.execute("touch pwned") --< here

@@ -1,0 +1,3 @@
+-- kind: runtime
+-- message: attempt to call a nil value (field 'exit')
+os.exit(1) --< here

@@ -1,0 +1,3 @@
+-- kind: runtime
+-- message: string.rep limit exceeded
+return string.rep("x", 1 << 40) --< here
