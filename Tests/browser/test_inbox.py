@@ -1,22 +1,91 @@
 """The web inbox in a real browser (issue 7): sign in, pair two numbers through
 the simulated network, watch a contact's message arrive live, reply from the
 conversation view, and narrow the list by instance. Saves the screenshots in
-docs/."""
+docs/.
+
+With CRM_URL and CRM_KEY set it drives that running host (a fresh one: the
+test pairs fixed numbers); otherwise it starts the built daemon on 127.0.0.1
+the same way the end-to-end tests do. The browser is Debian's headless
+Chromium with a fixed window size."""
+import importlib.util
+import os
 import pathlib
+import secrets
+import shutil
 import time
 
+import pytest
 import requests
+from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+WINDOW = (1280, 1000)
 SALES = "5511999998888"
 SUPPORT = "5511988887777"
 JOAO = "5511911112222"
 PEDRO = "5521933334444"
 TIMEOUT = 15
+
+
+class RunningHost:
+    """A host someone else started: only its URL and key are known."""
+
+    def __init__(self, url, key):
+        self.url, self.key = url.rstrip("/"), key
+
+    def api(self, method, path, **kwargs):
+        headers = {"Authorization": f"Bearer {self.key}"}
+        return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
+
+    def stop(self):
+        pass
+
+
+def daemon_host(folder):
+    spec = importlib.util.spec_from_file_location("e2e_host", ROOT / "Tests" / "e2e" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data, scripts = folder / "data", folder / "scripts"
+    data.mkdir()
+    scripts.mkdir()
+    return module.Host(data, scripts, "browser-" + secrets.token_hex(16)).start()
+
+
+@pytest.fixture
+def host(tmp_path):
+    if os.environ.get("CRM_URL"):
+        running = RunningHost(os.environ["CRM_URL"], os.environ["CRM_KEY"])
+    else:
+        running = daemon_host(tmp_path)
+    yield running
+    running.stop()
+
+
+def executable(*names):
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(f"browser test needs one of {', '.join(names)} (Debian: chromium, chromium-driver)")
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = executable("chromium", "chromium-browser")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={WINDOW[0]},{WINDOW[1]}", "--lang=en-US", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+    driver = webdriver.Chrome(options=options, service=Service(executable("chromedriver")))
+    driver.set_window_size(*WINDOW)
+    yield driver
+    driver.quit()
 
 
 def until(driver, probe, message):
@@ -146,6 +215,8 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
           [m.text for m in find_all(d, by_testid("message-text"))], "conversation messages not shown")
     box = find(browser, "#message-input")
     assert browser.switch_to.active_element == box
+    until(browser, lambda d: not row_named(d, "João").find_elements(By.CSS_SELECTOR, by_testid("unread-count")),
+          "opening the conversation left it unread")
     box.send_keys("Olá João! O plano anual sai por R$ 990.")
     box.send_keys(Keys.ENTER)
     def reply(driver):
@@ -179,6 +250,7 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
         == "via (11) 98888-7777"
     group = row_named(browser, "Clientes VIP")
     assert group.find_element(By.CSS_SELECTOR, by_testid("group-badge")).is_displayed()
+    assert group.find_element(By.CSS_SELECTOR, by_testid("unread-count")).get_attribute("data-count") == "1"
 
     Select(find(browser, "#filter-instance")).select_by_value(support)
     until(browser, lambda d: sorted(r.find_element(By.CSS_SELECTOR, by_testid("conversation-name")).text
@@ -191,6 +263,13 @@ def test_inbox_pairs_receives_replies_and_filters(host, browser):
     row_named(browser, "João").find_element(By.TAG_NAME, "a").click()
     until(browser, lambda d: "R$ 990" in find(d, by_testid("message-list")).text, "conversation not reopened")
     screenshot(browser, "inbox.png")
+
+    go(browser, "scripts")
+    until(browser, lambda d: {sales, support, branch} <= {row.get_attribute("data-instance-id")
+                                                         for row in find_all(d, by_testid("script-row"))},
+          "the scripts page does not list every instance")
+    find(browser, "#reload-scripts").click()
+    until(browser, lambda d: find(d, "#scripts-status").text == "Scripts reloaded.", "reloading shows no result")
 
 
 def test_wrong_key_is_refused(host, browser):

@@ -102,21 +102,19 @@ export class ConversationView {
     this.put(message);
     this.empty.hidden = true;
     if (nearEnd || message.direction === 'out') this.scrollToEnd();
+    if (message.direction === 'in') this.markRead();
   }
 
-  /**
-   * A live `status` event: the message with its new status, or
-   * `{message_id, status, reason}` naming it by row id or WhatsApp id.
-   */
-  statusChanged(update) {
-    const id = update?.message_id ?? update?.id;
-    const entry = this.entries.get(Number(id))
-      ?? [...this.entries.values()].find((known) => known.message.whatsapp_message_id === String(id));
-    if (entry) {
-      this.put({ ...entry.message, status: update.status ?? entry.message.status, reason: update.reason ?? entry.message.reason });
-    } else if ((update?.conversation_id ?? update?.conversation) === this.id) {
-      this.load();
-    }
+  /** Reading the newest page is what marks a conversation read on the server. */
+  markRead() {
+    api('GET', withQuery(`/api/conversations/${this.id}/messages`, { limit: 1 })).catch(() => {});
+  }
+
+  /** A live `status` event: the message we sent, with its new delivery state. */
+  statusChanged(message) {
+    if (message?.conversation_id !== this.id) return;
+    if (this.entries.has(message.id)) this.put(message);
+    else this.load();
   }
 
   put(message) {

@@ -6,10 +6,6 @@ import { on } from './live.js';
 let instances = [];
 const listeners = new Set();
 
-export function currentInstances() {
-  return instances;
-}
-
 /** Calls `listener` now and on every change; returns the unsubscribe function. */
 export function watchInstances(listener) {
   listeners.add(listener);
@@ -44,6 +40,9 @@ function publish(next) {
 }
 
 on('instance', (instance) => {
-  if (instance?.id) putInstance(instance);
+  if (!instance?.id) return;
+  // A deleted instance is announced once more, with the status DELETED.
+  if (instance.status === 'DELETED') dropInstance(instance.id);
+  else putInstance(instance);
 });
 on('resync', () => loadInstances().catch(() => {}));

@@ -145,6 +145,9 @@ export function mountInbox(container, params) {
 
   function render() {
     const focusedId = document.activeElement?.closest?.('#conversation-list li')?.dataset.conversationId;
+    // The open conversation is being read: the server resets its count as it serves the messages.
+    const open = rows.find((row) => row.id === view?.id);
+    if (open) open.unread_count = 0;
     list.replaceChildren(...rows.map((row) => rowElement(row, row.id === view?.id)));
     if (focusedId) list.querySelector(`li[data-conversation-id="${focusedId}"] a`)?.focus({ preventScroll: true });
     more.hidden = !nextCursor;
@@ -166,10 +169,7 @@ export function mountInbox(container, params) {
     view = conversationId ? new ConversationView(conversationId, row) : null;
     pane.replaceChildren(view ? view.element : placeholder);
     page.classList.toggle('reading', Boolean(view));
-    for (const link of list.querySelectorAll('a')) {
-      if (Number(link.parentElement.dataset.conversationId) === conversationId) link.setAttribute('aria-current', 'page');
-      else link.removeAttribute('aria-current');
-    }
+    if (pagesLoaded) render();
     view?.focus();
   }
 
