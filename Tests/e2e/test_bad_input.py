@@ -1,7 +1,7 @@
 """SPEC §8: bad input answers 4xx with {"error": {"code", "message"}} and stores nothing."""
 import requests
 
-from helpers import conversations, pair, wait_for, contact_writes
+from steps import conversations, pair, wait_for, contact_writes
 
 
 def snapshot(host):

@@ -1,5 +1,5 @@
 """The brief's checklist, over real HTTP against a running daemon."""
-from helpers import contact_writes, conversations, create_instance, pair, wait_for
+from steps import contact_writes, conversations, create_instance, pair, wait_for
 
 SALES = "5511999998888"
 SUPPORT = "5511988887777"

@@ -7,7 +7,7 @@ import threading
 
 import requests
 
-from helpers import pair, wait_for
+from steps import pair, wait_for
 
 NUMBERS = ["5511999998888", "5511988887777", "5511977776666", "5511966665555"]
 CONTACTS = [f"55119{index:08d}" for index in range(20)]

@@ -8,7 +8,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from conftest import ROOT
-from helpers import contact_writes, conversations, create_instance, pair, wait_for
+from steps import contact_writes, conversations, create_instance, pair, wait_for
 
 SPEC = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text())
 REGISTRY = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(SPEC))

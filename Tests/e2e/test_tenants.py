@@ -2,7 +2,7 @@
 import subprocess
 
 from conftest import binary
-from helpers import contact_writes, conversations, pair, wait_for
+from steps import contact_writes, conversations, pair, wait_for
 
 
 def second_company_key(host):
