@@ -21,7 +21,7 @@ extension Daemon: InboxService {
             do { _ = try CloudConfiguration(json: config) } catch {
                 throw APIError.badRequest("\(error)", code: "invalid_field")
             }
-            (config, secrets) = { let split = HostConnectors.split(config); return (split.plain, split.secrets) }()
+            (config, secrets) = HostConnectors.split(config)
         default:
             throw APIError.badRequest("connector \(request.connector) is not available on this host; use sim or cloud",
                                       code: "invalid_field")
