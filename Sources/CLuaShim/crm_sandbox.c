@@ -58,6 +58,13 @@ void crm_freeze(lua_State *L, int index) {
     lua_pop(L, 1);
 }
 
+/* Pushes the hidden contents of the frozen table at `index`. */
+static void push_frozen_contents(lua_State *L, int index) {
+    lua_getmetatable(L, index);
+    lua_rawgetp(L, -1, &FROZEN_MARK);
+    lua_remove(L, -2);
+}
+
 static int is_frozen(lua_State *L, int index) {
     if (!lua_getmetatable(L, index)) return 0;
     int frozen = lua_rawgetp(L, -1, &FROZEN_MARK) != LUA_TNIL;
@@ -253,19 +260,24 @@ void crm_open_sandbox(lua_State *L) {
         lua_pop(L, 1);
     }
 
-    /* The string metatable's __index is the frozen string table, and it is locked. */
+    /* The string metatable's __index is the frozen string table's contents, one
+       lookup away for every method call; the metatable is locked, so scripts
+       never reach the contents themselves. */
     lua_pushliteral(L, "");
     lua_getmetatable(L, -1);
     lua_getfield(L, env, LUA_STRLIBNAME);
-    lua_setfield(L, -2, "__index");
+    push_frozen_contents(L, -1);
+    lua_setfield(L, -3, "__index");
+    lua_pop(L, 1);
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);
 
-    /* The state's own globals reach the frozen library set through __index. */
+    /* The state's own globals reach the frozen library set through __index,
+       straight to its contents (the globals' metatable is locked too). */
     crm_freeze(L, env);
     lua_createtable(L, 0, 2);
-    lua_pushvalue(L, env);
+    push_frozen_contents(L, env);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "globals");
     lua_setfield(L, -2, "__metatable");

@@ -152,13 +152,3 @@ func message(_ instance: InstanceRecord, _ id: String, from phone: String = "551
     InboundMessage(instanceID: instance.id, whatsappID: id, contact: ContactIdentity(phone: phone), text: text)
 }
 
-/// Waits until `condition` holds, for asynchronous effects (sends, timers).
-func eventually(_ what: String, within seconds: Double = 10, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    struct Timeout: Error, CustomStringConvertible { var description: String }
-    throw Timeout(description: "timed out waiting for \(what)")
-}

@@ -60,15 +60,17 @@ final class StateLog: @unchecked Sendable {
     func last(of instance: InstanceID) -> SessionState? { states(of: instance).last }
 }
 
-/// Waits until `condition` holds, failing the test after `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(5), file: StaticString = #filePath, line: UInt = #line,
-                _ condition: () async throws -> Bool) async rethrows {
-    let deadline = ContinuousClock.now + timeout
+/// Waits until `condition` holds, for asynchronous effects (sessions, sends,
+/// timers); throws, ending the test, when it does not within `seconds`.
+func eventually(_ what: String, within seconds: Double = 10,
+                _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if try await condition() { return }
-        try? await Task.sleep(for: .milliseconds(5))
+        try await Task.sleep(for: .milliseconds(5))
     }
-    XCTFail("timed out waiting for \(what)", file: file, line: line)
+    struct Timeout: Error, CustomStringConvertible { var description: String }
+    throw Timeout(description: "timed out waiting for \(what)")
 }
 
 /// A fresh temporary folder, removed when the test ends.

@@ -5,54 +5,57 @@ import Lua
 /// Plain values of the domain as Lua tables, and back.
 enum LuaConversions {
     /// Whole epoch seconds, like `os.time()`: what `os.date` and bots' arithmetic expect.
-    static func seconds(_ date: Date) -> LuaValue {
-        .integer(Int64(date.timeIntervalSince1970.rounded(.down)))
-    }
+    static func seconds(_ date: Date) -> LuaValue { .integer(wholeSeconds(date)) }
+
+    static func wholeSeconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
 
     static func optional(_ text: String?) -> LuaValue { text.map(LuaValue.text) ?? .nil }
 
-    /// The event table handlers receive (SPEC §6).
-    static func table(for event: ScriptEvent) -> LuaValue {
+    /// Pushes the event table handlers receive (SPEC §6), written straight onto
+    /// the state's stack: this runs for every event.
+    static func push(_ event: ScriptEvent, into state: LuaState) {
         switch event {
         case .message(let message):
-            var table = LuaTable([
-                "id": .text(message.whatsappID),
-                "conversation": .integer(message.conversation),
-                "from": optional(message.sender ?? message.contact.contactID),
-                "phone": optional(message.contact.phone),
-                "user_id": optional(message.contact.userID),
-                "username": optional(message.contact.username),
-                "name": optional(message.name),
-                "text": .text(message.text),
-                "is_group": .boolean(message.group != nil),
-                "sender": optional(message.sender),
-                "at": seconds(message.at),
-            ])
-            if let group = message.group {
-                table["group"] = .table(LuaTable(["id": .text(group.id), "name": optional(group.name)]))
+            state.pushTable(fields: 12) { table in
+                table.set("id", message.whatsappID)
+                table.set("conversation", message.conversation)
+                table.set("from", message.sender ?? message.contact.contactID)
+                table.set("phone", message.contact.phone)
+                table.set("user_id", message.contact.userID)
+                table.set("username", message.contact.username)
+                table.set("name", message.name)
+                table.set("text", message.text)
+                table.set("is_group", message.group != nil)
+                table.set("sender", message.sender)
+                table.set("at", wholeSeconds(message.at))
+                if let group = message.group {
+                    table.table("group", fields: 2) { fields in
+                        fields.set("id", group.id)
+                        fields.set("name", group.name)
+                    }
+                }
+                if let media = message.media { table.set("media", .table(self.table(for: media))) }
             }
-            if let media = message.media { table["media"] = .table(self.table(for: media)) }
-            return .table(table)
         case .status(let status):
-            return .table(LuaTable([
-                "id": .text(status.messageID),
-                "conversation": .integer(status.conversation),
-                "status": .text(status.status.rawValue),
-                "reason": optional(status.reason),
-                "at": seconds(status.at),
-            ]))
+            state.pushTable(fields: 5) { table in
+                table.set("id", status.messageID)
+                table.set("conversation", status.conversation)
+                table.set("status", status.status.rawValue)
+                table.set("reason", status.reason)
+                table.set("at", wholeSeconds(status.at))
+            }
         case .connection(let connection):
-            return .table(LuaTable([
-                "status": .text(connection.status.rawValue),
-                "phone_number": optional(connection.phoneNumber),
-                "reason": optional(connection.reason),
-            ]))
+            state.pushTable(fields: 3) { table in
+                table.set("status", connection.status.rawValue)
+                table.set("phone_number", connection.phoneNumber)
+                table.set("reason", connection.reason)
+            }
         case .timer(let timer):
-            return .table(LuaTable([
-                "name": .text(timer.name),
-                "payload": value(timer.payload),
-                "due_at": seconds(timer.dueAt),
-            ]))
+            state.pushTable(fields: 3) { table in
+                table.set("name", timer.name)
+                table.set("payload", value(timer.payload))
+                table.set("due_at", wholeSeconds(timer.dueAt))
+            }
         }
     }
 

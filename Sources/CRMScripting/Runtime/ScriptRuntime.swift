@@ -85,7 +85,7 @@ public final class ScriptRuntime {
         do {
             _ = try state.call(dispatch) { state in
                 state.push(.text(event.name))
-                state.push(LuaConversions.table(for: event))
+                LuaConversions.push(event, into: state)
                 return 2
             }
         } catch {

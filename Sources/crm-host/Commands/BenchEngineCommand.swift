@@ -60,12 +60,22 @@ struct EngineBenchmark {
     on("status", function(ev) end)
     """
 
-    /// The message event: ten fields, as the scripting layer passes it.
-    static let event = LuaValue.table(LuaTable([
-        "id": "wamid.HBgMNTUxMTk5OTk5ODg4OBUCABIYFjNFQjBDMEQ", "conversation": 1042, "from": "5511999998888",
-        "phone": "5511999998888", "name": "Ana", "text": "qual o preço do plano?", "is_group": false,
-        "at": 1_764_400_000, "user_id": "BR.12345", "username": "ana.s",
-    ]))
+    /// Pushes the message event, ten fields, the way the scripting layer does:
+    /// written straight onto the stack from Swift values.
+    static func pushEvent(_ state: LuaState) {
+        state.pushTable(fields: 10) { event in
+            event.set("id", "wamid.HBgMNTUxMTk5OTk5ODg4OBUCABIYFjNFQjBDMEQ")
+            event.set("conversation", Int64(1042))
+            event.set("from", "5511999998888")
+            event.set("phone", "5511999998888")
+            event.set("name", "Ana")
+            event.set("text", "qual o preço do plano?")
+            event.set("is_group", false)
+            event.set("at", Int64(1_764_400_000))
+            event.set("user_id", "BR.12345")
+            event.set("username", "ana.s")
+        }
+    }
 
     /// Median nanoseconds of one call from Swift into the sandboxed handler.
     func sandboxedCallNanoseconds() throws -> Double {
@@ -78,14 +88,13 @@ struct EngineBenchmark {
         }
         _ = try state.call(try state.load(EngineBenchmark.bot, chunk: "bench/main.lua"))
         guard let dispatch = state.globalFunction("dispatch") else { throw ValidationError("the bot has no dispatch") }
-        let name = LuaValue.text("message")
         var samples: [Double] = []
         for _ in 0..<runs {
             let start = EngineBenchmark.cpuNanoseconds()
             for _ in 0..<calls {
                 _ = try state.call(dispatch) { state in
-                    state.push(name)
-                    state.push(EngineBenchmark.event)
+                    state.pushString("message")
+                    EngineBenchmark.pushEvent(state)
                     return 2
                 }
             }

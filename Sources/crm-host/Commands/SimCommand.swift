@@ -20,11 +20,10 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "The phone number that scans, digits.")
         var phone: String
 
-        @Option(help: "Base URL of the running host.")
-        var url: String = "http://127.0.0.1:8080"
+        @OptionGroup var host: HostOptions
 
         func run() async throws {
-            print(try await SimCommand.post(url + "/sim/scan", ["qr": qr, "phone": phone]))
+            print(try await SimCommand.post(host.url + "/sim/scan", ["qr": qr, "phone": phone]))
         }
     }
 
@@ -40,8 +39,7 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "The contact's name.")
         var name: String?
 
-        @Option(help: "Base URL of the running host.")
-        var url: String = "http://127.0.0.1:8080"
+        @OptionGroup var host: HostOptions
 
         @Argument(help: "The message text.")
         var text: String
@@ -49,8 +47,14 @@ struct SimCommand: AsyncParsableCommand {
         func run() async throws {
             var body = ["to": to, "from": from, "text": text]
             body["name"] = name
-            print(try await SimCommand.post(url + "/sim/messages", body))
+            print(try await SimCommand.post(host.url + "/sim/messages", body))
         }
+    }
+
+    /// Where the running host listens, shared by the subcommands.
+    struct HostOptions: ParsableArguments {
+        @Option(help: "Base URL of the running host.")
+        var url: String = "http://127.0.0.1:8080"
     }
 
     /// POSTs JSON and returns the answer's body; a 4xx/5xx becomes an error with it.
