@@ -68,6 +68,22 @@ final class LuaPatternTests: XCTestCase {
         }
     }
 
+    func test_backtrackingPatternStopsAtTheTimeLimitWithoutAnInstructionLimit() throws {
+        var limits = LuaLimits()
+        limits.instructionsPerCall = 0
+        limits.timePerCall = .milliseconds(50)
+        let state = try LuaState(limits: limits)
+        let code = try state.load("""
+        local subject = string.rep("a", 5000)
+        return subject:find(".-.-.-.-.-.-b")
+        """, chunk: "bot/main.lua")
+        XCTAssertThrowsError(try state.call(code)) { error in
+            let error = error as? LuaError
+            XCTAssertEqual(error?.kind, .timeLimit)
+            XCTAssertEqual(error?.line, 2)
+        }
+    }
+
     func test_gsubCallbackRunsUnderTheBudgetBetweenMatches() throws {
         let state = try LuaState()
         let code = try state.load("""
