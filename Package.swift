@@ -21,7 +21,8 @@ let package = Package(
         // Debian's liblua5.4 and libqrencode, seen through pkg-config.
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        // The only C we write: error boundary, capped allocator, count hook, string caps.
+        // The only C we write: error boundary, capped allocator, count hook, string caps,
+        // and the pattern matcher whose steps are charged to the budget.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "Lua", dependencies: ["CLua", "CLuaShim"]),
         .target(name: "CRMCore"),

@@ -42,7 +42,8 @@ static inline int crm_forward_upvalue(lua_State *L) {
    large charges, the time) runs out. Only from C functions called by Lua. */
 void crm_charge(lua_State *L, double units);
 
-/* Installs the capped string functions into the string table at `index`. */
+/* Installs the capped string functions, and find, match, gmatch and gsub on
+   the budgeted matcher, into the string table at `index`. */
 void crm_cap_string_library(lua_State *L, int index);
 
 /* Installs the charged table functions into the table library at `index`. */

@@ -6,7 +6,9 @@ public struct LuaLimits: Sendable, Equatable {
     /// VM instructions one call (one event) may execute, counted in steps of
     /// 1,000. Work library functions do in C is charged to it too: one unit per
     /// table element `table.concat/unpack/move` touch, per byte `load` or
-    /// `require` compiles, per 64 bytes a string function scans or builds.
+    /// `require` compiles, per 64 bytes a string function scans or builds, per
+    /// 16 steps of the pattern matcher (find, match, gmatch, gsub), so a
+    /// pattern that backtracks without end stops here like a loop does.
     public var instructionsPerCall: Int64 = 10_000_000
     /// Wall-clock time one call may take, as a backstop to the instruction count.
     public var timePerCall: Duration = .seconds(2)
@@ -16,8 +18,6 @@ public struct LuaLimits: Sendable, Equatable {
     public var patternSubjectBytes: Int = 256 << 10
     /// Longest pattern.
     public var patternBytes: Int = 1_024
-    /// Worst-case matcher steps a pattern may need on its subject.
-    public var patternWork: Double = 4e8
     /// Nesting depth when a value is copied out of Lua.
     public var valueDepth: Int = 32
     /// Entries (all tables together) when a value is copied out of Lua.

@@ -33,7 +33,6 @@ public final class LuaState {
         context.pointee.rep_limit = Int64(limits.stringRepBytes)
         context.pointee.pattern_subject_limit = Int64(limits.patternSubjectBytes)
         context.pointee.pattern_limit = Int64(limits.patternBytes)
-        context.pointee.pattern_work_limit = limits.patternWork
         guard let state = crm_newstate(context) else {
             context.deallocate()
             throw LuaError(kind: .memoryLimit, message: "cannot create a Lua state")

@@ -61,6 +61,12 @@ final class HostileScriptTests: XCTestCase {
     func test_stringRepHuge() throws { try assertContained("string_rep_huge") }
     func test_stringRepEmptyEndless() throws { try assertContained("string_rep_empty_endless") }
     func test_patternBacktracking() throws { try assertContained("pattern_backtracking") }
+    func test_patternLazyChain() throws { try assertContained("pattern_lazy_chain") }
+    func test_patternBalanceUnbalanced() throws { try assertContained("pattern_balance_unbalanced") }
+    func test_patternBackReference() throws { try assertContained("pattern_back_reference") }
+    func test_patternGmatchBacktracking() throws { try assertContained("pattern_gmatch_backtracking") }
+    func test_patternGsubBacktracking() throws { try assertContained("pattern_gsub_backtracking") }
+    func test_patternTooComplexInALoop() throws { try assertContained("pattern_too_complex_in_a_loop") }
     func test_patternSubjectTooLong() throws { try assertContained("pattern_subject_too_long") }
     func test_patternTooLong() throws { try assertContained("pattern_too_long") }
     func test_plainFindInALoop() throws { try assertContained("plain_find_in_a_loop") }

@@ -35,7 +35,6 @@ typedef struct crm_lua_ctx {
     int64_t rep_limit;            /* bytes of a string.rep result */
     int64_t pattern_subject_limit;/* bytes of a subject given to find/match/gmatch/gsub */
     int64_t pattern_limit;        /* bytes of a pattern */
-    double pattern_work_limit;    /* worst-case steps a pattern may need on its subject */
 
     /* the clock scripts see through os.time/os.date; 0 = the real clock */
     double fixed_now;
