@@ -13,12 +13,15 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     private let logger: Logger
     private let scriptLog: ScriptLogSink
     private let onProblem: @Sendable (ScriptProblem) -> Void
-    /// Guards `slots`, `folders`, `reportedUnbound` and `watcher`.
+    /// Guards `slots`, `binding`, `boundCount`, `reportedUnbound` and `watcher`.
     private let lock = NSLock()
     /// One rebinding or reload at a time; never held by an event.
     private let reloadLock = NSLock()
     private var slots: [InstanceID: InstanceSlot] = [:]
-    private var folders: Set<String> = []
+    private var binding = FolderBinding(folders: [])
+    /// How many slots run each folder's bot, kept as slots bind and unbind, so
+    /// that finding unbound folders never walks every slot.
+    private var boundCount: [String: Int] = [:]
     private var reportedUnbound: Set<String> = []
     private var watcher: ScriptsWatcher?
 
@@ -41,7 +44,7 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
             case .error: logger.error("\(entry.message)", metadata: metadata)
             }
         }
-        folders = scanFolders()
+        binding = FolderBinding(folders: scanFolders())
     }
 
     deinit { watcher?.stop() }
@@ -60,7 +63,11 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     public func instanceRemoved(_ id: InstanceID) {
         reloadLock.withLock {
             guard let slot = lock.withLock({ slots.removeValue(forKey: id) }) else { return }
-            slot.lock.withLock { slot.runtime = nil }
+            let folder = slot.lock.withLock { () -> String? in
+                defer { slot.runtime = nil; slot.folder = nil }
+                return slot.folder
+            }
+            noteBinding(from: folder, to: nil)
         }
     }
 
@@ -97,9 +104,9 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     @discardableResult
     public func reload() -> [ScriptStatus] {
         reloadLock.withLock {
-            let scanned = scanFolders()
+            let scanned = FolderBinding(folders: scanFolders())
             let all = lock.withLock {
-                folders = scanned
+                binding = scanned
                 return Array(slots.values)
             }
             for slot in all { refresh(slot) }
@@ -145,18 +152,41 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
                 defer { slot.info = instance }
                 return slot.info != instance
             }
-            if isNew || changed {
-                refresh(slot)
-                reportUnbound()
-            }
+            if isNew || changed { refresh(slot) }
             return slot
         }
     }
 
-    /// Brings one slot in line with the disk. Called with `reloadLock` held.
+    /// Brings one slot in line with the disk and keeps the count of bound
+    /// folders. Called with `reloadLock` held.
     private func refresh(_ slot: InstanceSlot) {
+        let before = slot.lock.withLock { slot.folder }
+        load(slot)
+        let after = slot.lock.withLock { slot.folder }
+        if before != after { noteBinding(from: before, to: after) }
+    }
+
+    /// A slot moved from one folder to another (either may be none): the one it
+    /// left, when no other slot runs it, is reported as unbound.
+    private func noteBinding(from old: String?, to new: String?) {
+        let freed = lock.withLock { () -> String? in
+            if let new {
+                boundCount[new, default: 0] += 1
+                reportedUnbound.remove(new)
+            }
+            guard let old, let count = boundCount[old] else { return nil }
+            boundCount[old] = count > 1 ? count - 1 : nil
+            guard count == 1, binding.names.contains(old), !reportedUnbound.contains(old) else { return nil }
+            reportedUnbound.insert(old)
+            return old
+        }
+        if let freed { warnUnbound(freed) }
+    }
+
+    /// Loads the version on disk into the slot, unless it runs it already.
+    private func load(_ slot: InstanceSlot) {
         let (info, current, failedVersion) = slot.lock.withLock { (slot.info, slot.folder, slot.failedVersion) }
-        guard let folder = lock.withLock({ FolderBinding.folder(for: info, among: folders) }) else {
+        guard let folder = lock.withLock({ binding.folder(for: info) }) else {
             if current != nil {
                 slot.lock.withLock { slot.runtime = nil; slot.folder = nil; slot.failedVersion = nil }
                 logger.info("bot unloaded: its folder is gone", metadata: ["instance": .string(info.name)])
@@ -194,8 +224,7 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
     }
 
     private func unbound() -> Set<String> {
-        let bound = Set(slots.values.compactMap { slot in slot.lock.withLock { slot.folder } })
-        return folders.filter { !bound.contains($0) }
+        binding.names.filter { boundCount[$0] == nil }
     }
 
     private func reportUnbound() {
@@ -204,10 +233,12 @@ public final class ScriptEngine: ScriptHost, @unchecked Sendable {
             defer { reportedUnbound = unbound }
             return unbound.subtracting(reportedUnbound)
         }
-        for folder in fresh.sorted() {
-            logger.warning("scripts folder binds to no instance yet (name it after an instance or its number)",
-                           metadata: ["folder": .string(folder)])
-        }
+        for folder in fresh.sorted() { warnUnbound(folder) }
+    }
+
+    private func warnUnbound(_ folder: String) {
+        logger.warning("scripts folder binds to no instance yet (name it after an instance or its number)",
+                       metadata: ["folder": .string(folder)])
     }
 
     private func scanFolders() -> Set<String> {
