@@ -13,9 +13,11 @@ import random
 import secrets
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # importing common leaves no __pycache__ behind
 from common import call, default_binary, free_port, parse_wrk, start, stop
 
 def seed(path, instances, conversations, per_conversation):
