@@ -9,48 +9,16 @@ page deep in the list) and for one instance's filter, beside the floor of the
 same listener answering /healthz."""
 import argparse
 import os
-import pathlib
 import random
-import re
 import secrets
-import signal
-import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
-import urllib.request
-import json
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def call(url, key, method="GET", body=None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read() or b"null")
-
-
-def start(binary, data, port, key):
-    process = subprocess.Popen([binary, "serve", "--data", data, "--scripts", os.path.join(data, "bots"),
-                                "--listen", f"127.0.0.1:{port}"],
-                               env=dict(os.environ, CRM_BOOTSTRAP_KEY=key, CRM_LOG_LEVEL="error"),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("daemon did not start")
-
+sys.dont_write_bytecode = True  # importing common leaves no __pycache__ behind
+from common import call, default_binary, free_port, parse_wrk, start, stop
 
 def seed(path, instances, conversations, per_conversation):
     db = sqlite3.connect(path)
@@ -89,20 +57,12 @@ def seed(path, instances, conversations, per_conversation):
 def wrk(url, key, seconds):
     output = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {key}", url],
                             capture_output=True, text=True, check=True).stdout
-
-    def latency(label):
-        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", output, re.M)
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return latency("50"), latency("99"), rate, int(errors.group(1)) if errors else 0
+    return parse_wrk(output)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=str(ROOT / ".build-release" / "release" / "crm-host"))
+    parser.add_argument("--binary", default=default_binary())
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--messages-per-conversation", type=int, default=10)
     parser.add_argument("--instances", type=int, default=10)
@@ -115,8 +75,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     daemon = start(args.binary, data, port, key)
     ids = [call(base + "/api/instances", key, "POST", {"name": f"numero-{n}"})["id"] for n in range(args.instances)]
-    daemon.send_signal(signal.SIGTERM)
-    daemon.wait(timeout=30)
+    stop(daemon)
     total = seed(os.path.join(data, "crm.sqlite"), ids, args.conversations, args.messages_per_conversation)
     daemon = start(args.binary, data, port, key)
     try:
@@ -136,8 +95,7 @@ def main():
             p50, p99, rate, errors = wrk(url, key, args.seconds)
             print(f"{label:28} {p50:8.2f} {p99:8.2f} {rate:10.0f} {errors:8d}")
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        daemon.wait(timeout=30)
+        stop(daemon)
         subprocess.run(["rm", "-rf", folder])
 
 
