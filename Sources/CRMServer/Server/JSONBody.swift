@@ -77,9 +77,19 @@ extension Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = try encoder.encode(value)
+        return jsonResponse(ByteBuffer(bytes: try encoder.encode(value)), status: status)
+    }
+
+    /// The same answer for shapes that write themselves, without the encoder.
+    static func json<Value: Encodable & JSONWritable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return jsonResponse(ByteBuffer(bytes: writer.bytes), status: status)
+    }
+
+    private static func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -59,7 +59,7 @@ extension CRMStore {
     /// The company of a key, or nil when the key is unknown or revoked.
     public func company(forKey key: String) throws -> CompanyRecord? {
         try pool.read { db in
-            try CompanyRecord.fetchOne(db, sql: """
+            try CompanyRecord.fetchOne(db, cachedSQL: """
                 SELECT companies.* FROM api_keys JOIN companies ON companies.id = api_keys.company_id
                 WHERE api_keys.hash = ? AND api_keys.revoked_at IS NULL
                 """, arguments: [Self.hash(key: key)])

@@ -27,7 +27,7 @@ extension CRMStore {
                               limit: Int = 50) throws -> Page<InboxConversation> {
         let limit = min(max(limit, 1), 500)
         var sql = """
-            SELECT c.*, i.name AS instance_name, i.phone_number AS instance_phone
+            SELECT \(ConversationRecord.columns(of: "c")), i.name, i.phone_number
             FROM conversations c JOIN instances i ON i.id = c.instance_id
             WHERE c.company_id = ?
             """
@@ -64,12 +64,14 @@ extension CRMStore {
         sql += " ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?"
         arguments += [limit + 1]
         return try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            let items = try rows.prefix(limit).map { row in
-                let record = ConversationRecord(row: row)
-                return InboxConversation(conversation: record, instanceName: row["instance_name"],
-                                         instancePhone: row["instance_phone"],
-                                         tags: try ConversationRecord.tags(db, conversation: record.id))
+            // The text of the query varies only with which filters are set, so
+            // its prepared statement is kept and reused.
+            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+            let records = rows.prefix(limit).map(ConversationRecord.init(row:))
+            let tags = try ConversationRecord.tags(db, conversations: records.map(\.id))
+            let items = zip(rows, records).map { row, record in
+                InboxConversation(conversation: record, instanceName: row[Self.instanceNameColumn],
+                                  instancePhone: row[Self.instanceNameColumn + 1], tags: tags[record.id] ?? [])
             }
             let next = rows.count > limit ? items.last.map {
                 Cursor.encode(["\($0.conversation.lastMessageAt.storageSeconds)", "\($0.conversation.id)"])
@@ -78,16 +80,19 @@ extension CRMStore {
         }
     }
 
+    /// Where the instance's name and number follow the conversation's columns.
+    private static let instanceNameColumn = ConversationRecord.columnNames.count
+
     /// One conversation of the company; another company's is `conversationNotFound`.
     public func conversation(_ id: ConversationID, company: Int64) throws -> InboxConversation {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.*, i.name AS instance_name, i.phone_number AS instance_phone
+                SELECT \(ConversationRecord.columns(of: "c")), i.name, i.phone_number
                 FROM conversations c JOIN instances i ON i.id = c.instance_id
                 WHERE c.id = ? AND c.company_id = ?
                 """, arguments: [id, company]) else { throw StoreError.conversationNotFound(id) }
-            return InboxConversation(conversation: ConversationRecord(row: row), instanceName: row["instance_name"],
-                                     instancePhone: row["instance_phone"],
+            return InboxConversation(conversation: ConversationRecord(row: row), instanceName: row[Self.instanceNameColumn],
+                                     instancePhone: row[Self.instanceNameColumn + 1],
                                      tags: try ConversationRecord.tags(db, conversation: id))
         }
     }
@@ -108,7 +113,7 @@ extension CRMStore {
                 throw StoreError.conversationNotFound(conversation)
             }
             let rows = try MessageRecord.fetchAll(db, sql: """
-                SELECT * FROM messages WHERE conversation_id = ? \(after == nil ? "" : "AND id \(comparison) ?")
+                SELECT \(MessageRecord.columns) FROM messages WHERE conversation_id = ? \(after == nil ? "" : "AND id \(comparison) ?")
                 ORDER BY id \(direction) LIMIT ?
                 """, arguments: after.map { [conversation, $0, limit + 1] } ?? [conversation, limit + 1])
             let items = Array(rows.prefix(limit))

@@ -88,7 +88,7 @@ extension StoreTransaction {
     public func recordReceipt(instance: InstanceID, providerMessageID: String, status: DeliveryStatus,
                               reason: String?) throws -> MessageRecord? {
         guard let message = try MessageRecord.fetchOne(db, cachedSQL: """
-            SELECT * FROM messages WHERE instance_id = ? AND whatsapp_message_id = ? AND direction = 'out'
+            SELECT \(MessageRecord.columns) FROM messages WHERE instance_id = ? AND whatsapp_message_id = ? AND direction = 'out'
             """, arguments: [instance, providerMessageID]) else { return nil }
         guard Self.rank(status) > Self.rank(message.status) else { return nil }
         try db.cachedStatement(sql: "UPDATE messages SET status = ?, reason = ? WHERE id = ?")

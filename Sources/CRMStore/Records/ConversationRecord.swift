@@ -22,16 +22,29 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
     public var assignee: String?
     public var createdAt: Date
 
+    /// The columns `init(row:)` reads, in its order. Rows are decoded by
+    /// position: looking columns up by name costs more than the query on the
+    /// inbox's hot path.
+    static let columnNames = ["id", "instance_id", "company_id", "contact_id", "contact_phone", "contact_user_id",
+                              "contact_username", "contact_name", "is_group", "group_name", "last_message_at",
+                              "last_inbound_at", "last_operator_reply_at", "unread_count", "assignee", "created_at"]
+    static let columns = columns(of: nil)
+
+    /// The column list for a SELECT, each qualified by `table` when given.
+    static func columns(of table: String?) -> String {
+        columnNames.map { name in table.map { "\($0).\(name)" } ?? name }.joined(separator: ", ")
+    }
+
+    /// A row that starts with `columns`; more columns may follow.
     public init(row: Row) {
-        id = row["id"]; instanceID = row["instance_id"]; companyID = row["company_id"]; contactID = row["contact_id"]
-        contactPhone = row["contact_phone"]; contactUserID = row["contact_user_id"]
-        contactUsername = row["contact_username"]; contactName = row["contact_name"]
-        isGroup = row["is_group"]; groupName = row["group_name"]
-        lastMessageAt = Date(storageSeconds: row["last_message_at"])
-        lastInboundAt = (row["last_inbound_at"] as Double?).map(Date.init(storageSeconds:))
-        lastOperatorReplyAt = (row["last_operator_reply_at"] as Double?).map(Date.init(storageSeconds:))
-        unreadCount = row["unread_count"]; assignee = row["assignee"]
-        createdAt = Date(storageSeconds: row["created_at"])
+        id = row[0]; instanceID = row[1]; companyID = row[2]; contactID = row[3]
+        contactPhone = row[4]; contactUserID = row[5]; contactUsername = row[6]; contactName = row[7]
+        isGroup = row[8]; groupName = row[9]
+        lastMessageAt = Date(storageSeconds: row[10])
+        lastInboundAt = (row[11] as Double?).map(Date.init(storageSeconds:))
+        lastOperatorReplyAt = (row[12] as Double?).map(Date.init(storageSeconds:))
+        unreadCount = row[13]; assignee = row[14]
+        createdAt = Date(storageSeconds: row[15])
     }
 
     /// Where replies go: the group, else the phone when known, else the user id (SPEC §3).
@@ -50,7 +63,21 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
     }
 
     static func fetch(_ db: Database, id: ConversationID) throws -> ConversationRecord? {
-        try fetchOne(db, cachedSQL: "SELECT * FROM conversations WHERE id = ?", arguments: [id])
+        try fetchOne(db, cachedSQL: "SELECT \(columns) FROM conversations WHERE id = ?", arguments: [id])
+    }
+
+    /// The tags of many conversations in one query, each list sorted by name.
+    static func tags(_ db: Database, conversations: [ConversationID]) throws -> [ConversationID: [String]] {
+        guard !conversations.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: conversations.count).joined(separator: ",")
+        var tags: [ConversationID: [String]] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT conversation_tags.conversation_id, tags.name
+            FROM conversation_tags JOIN tags ON tags.id = conversation_tags.tag_id
+            WHERE conversation_tags.conversation_id IN (\(placeholders)) ORDER BY tags.name
+            """), arguments: StatementArguments(conversations))
+        while let row = try rows.next() { tags[row[0], default: []].append(row[1]) }
+        return tags
     }
 
     static func tags(_ db: Database, conversation: ConversationID) throws -> [String] {

@@ -22,16 +22,23 @@ public struct MessageRecord: Sendable, Equatable, FetchableRecord {
     public var reason: String?
     public var createdAt: Date
 
+    /// The columns `init(row:)` reads, in its order (rows are decoded by position).
+    static let columns = """
+        id, instance_id, conversation_id, whatsapp_message_id, direction, sender, content, media_url, media_type, \
+        status, reason, created_at
+        """
+
+    /// A row that starts with `columns`.
     public init(row: Row) {
-        id = row["id"]; instanceID = row["instance_id"]; conversationID = row["conversation_id"]
-        whatsappID = row["whatsapp_message_id"]
-        direction = Direction(rawValue: row["direction"]) ?? .inbound
-        sender = row["sender"]; content = row["content"]; mediaURL = row["media_url"]; mediaType = row["media_type"]
-        status = (row["status"] as String?).flatMap(DeliveryStatus.init(rawValue:))
-        reason = row["reason"]; createdAt = Date(storageSeconds: row["created_at"])
+        id = row[0]; instanceID = row[1]; conversationID = row[2]
+        whatsappID = row[3]
+        direction = Direction(rawValue: row[4]) ?? .inbound
+        sender = row[5]; content = row[6]; mediaURL = row[7]; mediaType = row[8]
+        status = (row[9] as String?).flatMap(DeliveryStatus.init(rawValue:))
+        reason = row[10]; createdAt = Date(storageSeconds: row[11])
     }
 
     static func fetch(_ db: Database, id: MessageRowID) throws -> MessageRecord? {
-        try fetchOne(db, cachedSQL: "SELECT * FROM messages WHERE id = ?", arguments: [id])
+        try fetchOne(db, cachedSQL: "SELECT \(columns) FROM messages WHERE id = ?", arguments: [id])
     }
 }

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Writes JSON straight into bytes, for the answers that are lists of many
+/// rows (the inbox, a conversation's messages). Foundation's `JSONEncoder`
+/// builds a tree of boxed values per field first and costs more than the
+/// query behind the answer; the shapes here are fixed, so they write
+/// themselves. Output matches `Response.json`'s encoder: every field present
+/// (`null` when unknown), dates in ISO-8601 UTC to the second, `/` unescaped.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next member of the open object or array is its first.
+    private var first = true
+
+    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+
+    mutating func object(_ members: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        first = true
+        members(&self)
+        bytes.append(UInt8(ascii: "}"))
+        first = false
+    }
+
+    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONWriter, Element) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        first = true
+        for element in elements { write(&self, element) }
+        bytes.append(UInt8(ascii: "]"))
+        first = false
+    }
+
+    /// Starts a member of the open object; its value is written next.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        first = true
+    }
+
+    mutating func string(_ text: String?) {
+        separate()
+        guard var text else { return writeNull() }
+        bytes.append(UInt8(ascii: "\""))
+        text.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+                case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func integer<Number: BinaryInteger>(_ number: Number?) {
+        separate()
+        guard let number else { return writeNull() }
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    mutating func bool(_ flag: Bool) {
+        separate()
+        bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    }
+
+    /// `2026-11-29T06:20:04Z`: ISO-8601 in UTC, whole seconds.
+    mutating func date(_ date: Date?) {
+        separate()
+        guard let date else { return writeNull() }
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        bytes.append(UInt8(ascii: "\""))
+        digits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+    }
+
+    mutating func null() {
+        separate()
+        writeNull()
+    }
+
+    private mutating func writeNull() { bytes.append(contentsOf: "null".utf8) }
+
+    private mutating func digits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Writes the comma before every member but the first; the value after a
+    /// key is not a new member.
+    private mutating func separate() {
+        if first { first = false } else { bytes.append(UInt8(ascii: ",")) }
+    }
+}
+
+/// A shape that writes itself with `JSONWriter`; `Response.json` prefers it.
+protocol JSONWritable {
+    func write(to json: inout JSONWriter)
+}

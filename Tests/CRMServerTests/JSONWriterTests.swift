@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+@testable import CRMServer
+
+/// The list answers are written by hand for speed; they must say exactly what
+/// the API's JSON encoder says for the same values.
+final class JSONWriterTests: XCTestCase {
+    private let awkward = "aspas \" barra \\ / linha\nretorno\r tab\t sino\u{07} nulo\u{00} olá 👋 \u{1F}"
+
+    func testConversationPageMatchesTheEncoder() throws {
+        let instance = InstanceRefJSON(id: "3f1c", name: "WhatsApp Vendas", phone_number: "5511999998888")
+        let full = ConversationJSON(id: 42, instance: instance, contact_id: "5511911112222", contact_phone: "5511911112222",
+                                    contact_user_id: "BR.1502576394655843", contact_username: "joao.s", contact_name: awkward,
+                                    is_group: false, group_name: nil, last_message_at: Date(timeIntervalSince1970: 1_764_400_000.75),
+                                    unread_count: 3, tags: ["vip", awkward], assignee: "ana")
+        let sparse = ConversationJSON(id: 7, instance: InstanceRefJSON(id: "9a", name: "Suporte", phone_number: nil),
+                                      contact_id: "120363000000000001@g.us", contact_phone: nil, contact_user_id: nil,
+                                      contact_username: nil, contact_name: nil, is_group: true, group_name: "Família",
+                                      last_message_at: nil, unread_count: 0, tags: [], assignee: nil)
+        try assertSameJSON(PageJSON(items: [full, sparse], next_cursor: "MTc2NDQwMDAwMC43NXw0Mg"))
+        try assertSameJSON(PageJSON<ConversationJSON>(items: [], next_cursor: nil))
+    }
+
+    func testMessagePageMatchesTheEncoder() throws {
+        let inbound = MessageJSON(id: 1, conversation_id: 42, whatsapp_message_id: "wamid.HBgM", direction: "in",
+                                  sender: "5511911112222", content: awkward, media_url: nil, media_type: nil, status: nil,
+                                  reason: nil, created_at: Date(timeIntervalSince1970: 0))
+        let outbound = MessageJSON(id: 2, conversation_id: 42, whatsapp_message_id: nil, direction: "out", sender: nil,
+                                   content: "", media_url: "https://example.com/a/b.jpg", media_type: "image",
+                                   status: "failed", reason: "131047: re-engagement", created_at: Date(timeIntervalSince1970: 4_102_444_799))
+        try assertSameJSON(PageJSON(items: [inbound, outbound], next_cursor: nil))
+    }
+
+    func testDatesAreWholeSecondsInUTC() throws {
+        var writer = JSONWriter()
+        writer.date(Date(timeIntervalSince1970: 1_764_400_000.999))
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), "\"2025-11-29T07:06:40Z\"")
+    }
+
+    private func assertSameJSON<Value: Encodable & JSONWritable>(_ value: Value, line: UInt = #line) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        let written = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: encoder.encode(value)) as? NSDictionary
+        XCTAssertNotNil(written, line: line)
+        XCTAssertEqual(written, encoded, line: line)
+    }
+}
