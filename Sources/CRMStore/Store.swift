@@ -10,6 +10,8 @@ public final class CRMStore: Sendable {
     /// The database file, for logs and the benchmark's floor.
     public let path: String
     let pool: DatabasePool
+    /// Companies of API keys seen in the last second (see `KeyCache`).
+    let keyCache = KeyCache()
 
     /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
     /// - Parameter folder: the data folder; created when missing.

@@ -27,6 +27,19 @@ final class TenantTests: XCTestCase {
         XCTAssertNil(try temporary.store.company(forKey: key.plaintext))
     }
 
+    func test_keyRevokedBehindTheStoresBackStopsWorkingWithinTheCacheLifetime() throws {
+        let temporary = try TemporaryStore()
+        let acme = try temporary.store.createCompany(name: "Acme")
+        let key = try temporary.store.createAPIKey(company: acme.id, name: "ci")
+        XCTAssertEqual(try temporary.store.company(forKey: key.plaintext)?.id, acme.id)
+        try temporary.store.pool.write { db in try db.execute(sql: "UPDATE api_keys SET revoked_at = 1") }
+        let hash = CRMStore.hash(key: key.plaintext)
+        let now = Date()
+        XCTAssertEqual(temporary.store.keyCache.company(forHash: hash, now: now)?.id, acme.id)
+        XCTAssertNil(temporary.store.keyCache.company(forHash: hash, now: now.addingTimeInterval(KeyCache.lifetime + 0.01)))
+        XCTAssertNil(try temporary.store.company(forKey: key.plaintext))
+    }
+
     func test_anotherCompanysInstanceIsNotFound() throws {
         let temporary = try TemporaryStore()
         let acme = try temporary.store.createCompany(name: "Acme")

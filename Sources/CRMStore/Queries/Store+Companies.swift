@@ -58,12 +58,16 @@ extension CRMStore {
 
     /// The company of a key, or nil when the key is unknown or revoked.
     public func company(forKey key: String) throws -> CompanyRecord? {
-        try pool.read { db in
+        let hash = Self.hash(key: key)
+        if let company = keyCache.company(forHash: hash) { return company }
+        let company = try pool.read { db in
             try CompanyRecord.fetchOne(db, cachedSQL: """
                 SELECT companies.* FROM api_keys JOIN companies ON companies.id = api_keys.company_id
                 WHERE api_keys.hash = ? AND api_keys.revoked_at IS NULL
-                """, arguments: [Self.hash(key: key)])
+                """, arguments: [hash])
         }
+        if let company { keyCache.remember(company, forHash: hash) }
+        return company
     }
 
     /// Revokes a key of the company; another company's key id is not found.
@@ -73,9 +77,17 @@ extension CRMStore {
                            arguments: [now.storageSeconds, id, company])
             if db.changesCount == 0 { throw StoreError.apiKeyNotFound(id) }
         }
+        keyCache.forgetAll()
     }
 
     static func hash(key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(key.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

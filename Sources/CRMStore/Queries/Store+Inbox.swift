@@ -58,22 +58,30 @@ extension CRMStore {
         if let cursor {
             let parts = try Cursor.decode(cursor, parts: 2)
             guard let at = Double(parts[0]), let id = Int64(parts[1]) else { throw StoreError.invalidCursor(cursor) }
-            sql += " AND (c.last_message_at < ? OR (c.last_message_at = ? AND c.id < ?))"
-            arguments += [at, at, id]
+            // A row-value comparison: SQLite seeks the inbox index to the cursor,
+            // where the equivalent OR walks every row before it.
+            sql += " AND (c.last_message_at, c.id) < (?, ?)"
+            arguments += [at, id]
         }
         sql += " ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?"
         arguments += [limit + 1]
         return try pool.read { db in
             // The text of the query varies only with which filters are set, so
             // its prepared statement is kept and reused.
-            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-            let records = rows.prefix(limit).map(ConversationRecord.init(row:))
-            let tags = try ConversationRecord.tags(db, conversations: records.map(\.id))
-            let items = zip(rows, records).map { row, record in
-                InboxConversation(conversation: record, instanceName: row[Self.instanceNameColumn],
-                                  instancePhone: row[Self.instanceNameColumn + 1], tags: tags[record.id] ?? [])
+            // Each row is decoded straight off the statement, never copied.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            var items: [InboxConversation] = []
+            items.reserveCapacity(limit + 1)
+            while let row = try rows.next() {
+                items.append(InboxConversation(conversation: ConversationRecord(row: row),
+                                               instanceName: row[Self.instanceNameColumn],
+                                               instancePhone: row[Self.instanceNameColumn + 1], tags: []))
             }
-            let next = rows.count > limit ? items.last.map {
+            let more = items.count > limit
+            if more { items.removeLast() }
+            let tags = try ConversationRecord.tags(db, conversations: items.map(\.conversation.id))
+            for index in items.indices { items[index].tags = tags[items[index].conversation.id] ?? [] }
+            let next = more ? items.last.map {
                 Cursor.encode(["\($0.conversation.lastMessageAt.storageSeconds)", "\($0.conversation.id)"])
             } : nil
             return Page(items: items, nextCursor: next)
