@@ -37,6 +37,13 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), "\"2025-11-29T07:06:40Z\"")
     }
 
+    func testIntegersOfEveryWidth() throws {
+        let numbers: [Int64] = [0, 7, -7, 10, 99, 100, 1_764_400_000, -1_000_000_000_000_000_000, .max, .min]
+        var writer = JSONWriter()
+        writer.array(numbers) { json, number in json.integer(number) }
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), "[" + numbers.map(String.init).joined(separator: ",") + "]")
+    }
+
     private func assertSameJSON<Value: Encodable & JSONWritable>(_ value: Value, line: UInt = #line) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

@@ -36,7 +36,8 @@ struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         first = true
     }
 
@@ -46,26 +47,48 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         text.withUTF8 { utf8 in
             for byte in utf8 {
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                    bytes.append(byte)
+                    continue
+                }
+                bytes.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-                case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                default: bytes.append(byte)
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                default:
+                    bytes.append(UInt8(ascii: "u"))
+                    bytes.append(UInt8(ascii: "0"))
+                    bytes.append(UInt8(ascii: "0"))
+                    bytes.append(JSONWriter.hexDigit(byte >> 4))
+                    bytes.append(JSONWriter.hexDigit(byte & 15))
                 }
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
     mutating func integer<Number: BinaryInteger>(_ number: Number?) {
         separate()
         guard let number else { return writeNull() }
-        bytes.append(contentsOf: String(number).utf8)
+        var value = Int64(number)
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            guard value != .min else { return bytes.append(contentsOf: "9223372036854775808".utf8) }
+            value = -value
+        }
+        var width = 1
+        var scale: Int64 = 10
+        while width < 19 && value >= scale {
+            width += 1
+            if width < 19 { scale *= 10 }
+        }
+        digits(Int(value), width)
     }
 
     mutating func bool(_ flag: Bool) {
