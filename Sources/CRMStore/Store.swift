@@ -10,8 +10,11 @@ public final class CRMStore: Sendable {
     /// The database file, for logs and the benchmark's floor.
     public let path: String
     let pool: DatabasePool
-    /// Companies of API keys seen in the last second (see `KeyCache`).
-    let keyCache = KeyCache()
+    /// Companies of API keys seen in the last second: every API request
+    /// authenticates, and the lookup's read transaction cost more than the
+    /// inbox query it guards. A revocation here clears it at once; one made
+    /// behind the store's back (a direct edit of the database) shows within the second.
+    let keyCache = ExpiringCache<String, CompanyRecord>(lifetime: 1)
 
     /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
     /// - Parameter folder: the data folder; created when missing.

@@ -35,8 +35,8 @@ final class TenantTests: XCTestCase {
         try temporary.store.pool.write { db in try db.execute(sql: "UPDATE api_keys SET revoked_at = 1") }
         let hash = CRMStore.hash(key: key.plaintext)
         let now = Date()
-        XCTAssertEqual(temporary.store.keyCache.company(forHash: hash, now: now)?.id, acme.id)
-        XCTAssertNil(temporary.store.keyCache.company(forHash: hash, now: now.addingTimeInterval(KeyCache.lifetime + 0.01)))
+        XCTAssertEqual(temporary.store.keyCache.value(for: hash, now: now)?.id, acme.id)
+        XCTAssertNil(temporary.store.keyCache.value(for: hash, now: now.addingTimeInterval(temporary.store.keyCache.lifetime + 0.01)))
         XCTAssertNil(try temporary.store.company(forKey: key.plaintext))
     }
 

@@ -54,6 +54,7 @@ extension Daemon: InboxService {
 
     public func deleteInstance(_ id: String, for tenant: Tenant) async throws {
         let record = try owned(id, tenant)
+        cloudConfigurations.forget(record.id)
         await sessions.remove(record.id)
         try mapped { try store.deleteInstance(record.id, company: tenant.companyID) }
         scripts.instanceRemoved(record.id)
@@ -70,6 +71,7 @@ extension Daemon: InboxService {
 
     public func logout(_ id: String, for tenant: Tenant) async throws -> InstanceJSON {
         let record = try owned(id, tenant)
+        cloudConfigurations.forget(record.id)
         await session(for: record).logout()
         return try await settled(record.id, tenant: tenant, leaving: [.connected, .qr, .connecting])
     }
@@ -159,9 +161,13 @@ extension Daemon: InboxService {
     }
 
     public func cloudConfiguration(instanceID: String) async -> CloudConfiguration? {
+        if let known = cloudConfigurations.value(for: instanceID) { return known }
         guard let record = try? store.instance(instanceID), record.connector == "cloud" else { return nil }
         let credentials = StoredCredentials(store: store, vault: vault)
-        return try? HostConnectors(simulator: nil, credentials: credentials).cloudConfiguration(record.id, config: record.config)
+        guard let configuration = try? HostConnectors(simulator: nil, credentials: credentials)
+            .cloudConfiguration(record.id, config: record.config) else { return nil }
+        cloudConfigurations.remember(configuration, for: record.id)
+        return configuration
     }
 
     public func cloudEvents(_ events: [CloudWebhookEvent], instanceID: String) async throws {

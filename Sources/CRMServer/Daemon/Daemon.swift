@@ -20,6 +20,11 @@ public final class Daemon: Sendable {
     let bus = EventBus()
     let metrics = MetricsRegistry()
     let report: [String]
+    /// Each cloud instance's webhook settings with its secrets unsealed, for a
+    /// second: every webhook POST needs them, and reading and unsealing them
+    /// took two read transactions and a decryption per request. Logout and
+    /// delete forget an instance's entry at once.
+    let cloudConfigurations = ExpiringCache<InstanceID, CloudConfiguration>(lifetime: 1)
 
     /// Opens the data folder (migrating it), bootstraps the first company and
     /// key, and builds every part; nothing runs until `start()`.

@@ -59,14 +59,14 @@ extension CRMStore {
     /// The company of a key, or nil when the key is unknown or revoked.
     public func company(forKey key: String) throws -> CompanyRecord? {
         let hash = Self.hash(key: key)
-        if let company = keyCache.company(forHash: hash) { return company }
+        if let company = keyCache.value(for: hash) { return company }
         let company = try pool.read { db in
             try CompanyRecord.fetchOne(db, cachedSQL: """
                 SELECT companies.* FROM api_keys JOIN companies ON companies.id = api_keys.company_id
                 WHERE api_keys.hash = ? AND api_keys.revoked_at IS NULL
                 """, arguments: [hash])
         }
-        if let company { keyCache.remember(company, forHash: hash) }
+        if let company { keyCache.remember(company, for: hash) }
         return company
     }
 
