@@ -37,6 +37,14 @@ static inline int crm_forward_upvalue(lua_State *L) {
     return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
+/* Replaces the function `name` of the table at absolute index `table` by
+   `wrapper`, which reaches the original as upvalue 1 (see crm_forward_upvalue). */
+static inline void crm_wrap_field(lua_State *L, int table, const char *name, lua_CFunction wrapper) {
+    lua_getfield(L, table, name);
+    lua_pushcclosure(L, wrapper, 1);
+    lua_setfield(L, table, name);
+}
+
 /* Charges work a C function does in a loop, out of the count hook's sight, to
    the call's instruction budget; raises the stop when the budget (or, for
    large charges, the time) runs out. Only from C functions called by Lua. */

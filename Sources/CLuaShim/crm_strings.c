@@ -39,12 +39,6 @@ static int capped_rep(lua_State *L) {
     return crm_forward_upvalue(L);
 }
 
-static void wrap(lua_State *L, int table, const char *name, lua_CFunction wrapper) {
-    lua_getfield(L, table, name);
-    lua_pushcclosure(L, wrapper, 1);
-    lua_setfield(L, table, name);
-}
-
 static const luaL_Reg pattern_functions[] = {
     { "find", crm_string_find },
     { "match", crm_string_match },
@@ -55,7 +49,7 @@ static const luaL_Reg pattern_functions[] = {
 
 void crm_cap_string_library(lua_State *L, int index) {
     int table = lua_absindex(L, index);
-    wrap(L, table, "rep", capped_rep);
+    crm_wrap_field(L, table, "rep", capped_rep);
     lua_pushvalue(L, table);
     luaL_setfuncs(L, pattern_functions, 0);
     lua_pop(L, 1);

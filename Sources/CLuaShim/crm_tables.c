@@ -53,18 +53,12 @@ static int checked_insert(lua_State *L) { refuse_len(L, "table.insert"); return 
 static int checked_remove(lua_State *L) { refuse_len(L, "table.remove"); return crm_forward_upvalue(L); }
 static int checked_sort(lua_State *L) { refuse_len(L, "table.sort"); return crm_forward_upvalue(L); }
 
-static void wrap(lua_State *L, int table, const char *name, lua_CFunction wrapper) {
-    lua_getfield(L, table, name);
-    lua_pushcclosure(L, wrapper, 1);
-    lua_setfield(L, table, name);
-}
-
 void crm_cap_table_library(lua_State *L, int index) {
     int table = lua_absindex(L, index);
-    wrap(L, table, "concat", charged_concat);
-    wrap(L, table, "unpack", charged_unpack);
-    wrap(L, table, "move", charged_move);
-    wrap(L, table, "insert", checked_insert);
-    wrap(L, table, "remove", checked_remove);
-    wrap(L, table, "sort", checked_sort);
+    crm_wrap_field(L, table, "concat", charged_concat);
+    crm_wrap_field(L, table, "unpack", charged_unpack);
+    crm_wrap_field(L, table, "move", charged_move);
+    crm_wrap_field(L, table, "insert", checked_insert);
+    crm_wrap_field(L, table, "remove", checked_remove);
+    crm_wrap_field(L, table, "sort", checked_sort);
 }
