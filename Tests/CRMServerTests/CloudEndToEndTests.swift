@@ -88,6 +88,30 @@ final class CloudEndToEndTests: XCTestCase {
         XCTAssertEqual((sent.first?["text"] as? [String: Any])?["body"] as? String, "eco: oi")
     }
 
+    func test_aThrottlingBurstAndAServerErrorAreRetriedToOneReply() async throws {
+        let vendas = try await createCloudInstance("Vendas", phoneNumberID: "PN-VENDAS", token: "token-vendas", secret: "s-vendas")
+        emulator.inject([.throttled, .throttled, .throttled, .serverError])
+        let body = CloudPayloads.text(phoneNumberID: "PN-VENDAS", wamid: "wamid.BURST", from: "5511911112222", body: "de novo")
+        let status = try await post(body, to: vendas, signature: CloudSignature.header(body: body, appSecret: "s-vendas"))
+        XCTAssertEqual(status, 200)
+        let sent = try await replies(1)
+        XCTAssertEqual(sent.count, 1, "the reply was lost or sent twice through the retries")
+        XCTAssertEqual((sent.first?["text"] as? [String: Any])?["body"] as? String, "eco: de novo")
+        let found = await daemon.tenant(forKey: key)
+        let tenant = try XCTUnwrap(found)
+        let conversations = try await daemon.conversations(ConversationQuery(), for: tenant).items
+        let conversation = try XCTUnwrap(conversations.first)
+        var reply: MessageJSON?
+        for _ in 0..<100 {
+            reply = try await daemon.messages(in: conversation.id, cursor: nil, limit: 50, for: tenant).items
+                .first { $0.direction == "out" }
+            if reply?.status == "sent" { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        XCTAssertEqual(reply?.status, "sent")
+        XCTAssertEqual(reply?.whatsapp_message_id, "wamid.EMU1")
+    }
+
     func test_forgedSignatureChangesNothing() async throws {
         let vendas = try await createCloudInstance("Vendas", phoneNumberID: "PN-VENDAS", token: "token-vendas", secret: "s-vendas")
         let body = CloudPayloads.text(phoneNumberID: "PN-VENDAS", wamid: "wamid.F1", from: "5511911112222", body: "oi")
