@@ -40,6 +40,57 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertEqual(try temporary.store.claimDueSends(limit: 10), [], "a claimed send is not claimed twice")
     }
 
+    /// A transaction keeps each conversation's reply address; a later message
+    /// of the same batch that links the phone must move it.
+    func test_replyAddressFollowsAPhoneLinkedEarlierInTheSameTransaction() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.store.transactionNow { transaction in
+            guard case .stored(let first, _) = try transaction.ingest(inbound(instance, id: "w1", userID: "BR.77")) else {
+                return XCTFail("not stored")
+            }
+            try transaction.apply([.send(conversation: first.conversationID, content: OutgoingContent(text: "a"))],
+                                  instance: instance, at: Date())
+            try transaction.ingest(inbound(instance, id: "w2", phone: "5511977770000", userID: "BR.77"))
+            try transaction.apply([.send(conversation: first.conversationID, content: OutgoingContent(text: "b"))],
+                                  instance: instance, at: Date())
+        }
+        let claimed = try temporary.store.claimDueSends(limit: 10)
+        XCTAssertEqual(claimed.map(\.message.to), ["BR.77", "5511977770000"])
+        XCTAssertEqual(claimed.map(\.message.toUserID), [true, false])
+    }
+
+    func test_sendToAConversationMergedAwayInTheSameTransactionIsRefused() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000"))
+        try temporary.store.transactionNow { transaction in
+            guard case .stored(let byUser, _) = try transaction.ingest(inbound(instance, id: "w2", userID: "BR.1")) else {
+                return XCTFail("not stored")
+            }
+            try transaction.ingest(inbound(instance, id: "w3", phone: "5511977770000", userID: "BR.1"))
+            XCTAssertThrowsError(try transaction.apply(
+                [.send(conversation: byUser.conversationID, content: OutgoingContent(text: "oi"))],
+                instance: instance, at: Date())) { error in
+                XCTAssertEqual(error as? StoreError, .conversationNotFound(byUser.conversationID))
+            }
+        }
+        XCTAssertEqual(try temporary.count("outbox"), 0)
+    }
+
+    func test_ingestReturnsTheRowAsStored() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        let row = try temporary.store.pool.read { db in try MessageRecord.fetch(db, id: message.id) }
+        XCTAssertEqual(message, row)
+        let queued = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID,
+                                                            company: instance.companyID)
+        XCTAssertEqual(queued, try temporary.store.pool.read { db in try MessageRecord.fetch(db, id: queued.id) })
+    }
+
     func test_claimedButUnconfirmedSendsComeBackAfterRestart() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")

@@ -62,8 +62,7 @@ extension StoreTransaction {
     /// - Returns: the message when its status changed, nil when the row was
     ///   already settled (a duplicate report).
     public func recordSend(_ outbox: Int64, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
-        guard let messageID = try MessageRowID.fetchOne(db.cachedStatement(sql: "SELECT message_id FROM outbox WHERE id = ?"),
-                                                      arguments: [outbox]) else { return nil }
+        let settle: (sql: String, arguments: StatementArguments)
         switch outcome {
         case .retry(let reason, let retryAt):
             try db.cachedStatement(sql: """
@@ -71,16 +70,26 @@ extension StoreTransaction {
                 """).execute(arguments: [reason, retryAt.storageSeconds, outbox])
             return nil
         case .sent(let providerID):
-            try db.cachedStatement(sql: """
-                UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
-                """).execute(arguments: [providerID, messageID])
+            settle = (Self.markSent, [providerID])
         case .failed(let reason):
-            try db.cachedStatement(sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
-                .execute(arguments: [reason, messageID])
+            settle = (Self.markFailed, [reason])
         }
-        try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(arguments: [outbox])
+        guard let messageID = try MessageRowID.fetchOne(db.cachedStatement(sql: """
+            DELETE FROM outbox WHERE id = ? RETURNING message_id
+            """), arguments: [outbox]) else { return nil }
+        if let row = try Row.fetchOne(db.cachedStatement(sql: settle.sql), arguments: settle.arguments + [messageID]) {
+            return MessageRecord(row: row)
+        }
         return try MessageRecord.fetch(db, id: messageID)
     }
+
+    private static let markSent = """
+        UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
+        RETURNING \(MessageRecord.columns)
+        """
+    private static let markFailed = """
+        UPDATE messages SET status = 'failed', reason = ? WHERE id = ? RETURNING \(MessageRecord.columns)
+        """
 
     /// Applies a receipt for one of our sends, found by the provider's id within
     /// the instance. Status only moves forward (`sent → delivered → read`).

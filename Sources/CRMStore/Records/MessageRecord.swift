@@ -28,6 +28,16 @@ public struct MessageRecord: Sendable, Equatable, FetchableRecord {
         status, reason, created_at
         """
 
+    /// A message as this process has just written it, so it need not be read back.
+    init(id: MessageRowID, instanceID: InstanceID, conversationID: ConversationID, whatsappID: String?,
+         direction: Direction, sender: String?, content: String, mediaURL: String?, mediaType: String?,
+         status: DeliveryStatus?, reason: String? = nil, createdAt: Date) {
+        self.id = id; self.instanceID = instanceID; self.conversationID = conversationID
+        self.whatsappID = whatsappID; self.direction = direction; self.sender = sender; self.content = content
+        self.mediaURL = mediaURL; self.mediaType = mediaType; self.status = status; self.reason = reason
+        self.createdAt = createdAt
+    }
+
     /// A row that starts with `columns`.
     public init(row: Row) {
         id = row[0]; instanceID = row[1]; conversationID = row[2]

@@ -25,23 +25,28 @@ extension StoreTransaction {
             """), arguments: [instance.id, message.whatsappID]) {
             return .duplicate(existing)
         }
-        let conversation = try upsertConversation(for: message, instance: instance)
+        let route = try upsertConversation(for: message, instance: instance)
+        routes[route.conversation] = route
         let sender = message.group != nil ? (message.sender?.contactID ?? message.senderName) : message.contact.contactID
+        let content = message.text.isEmpty ? (message.media?.caption ?? "") : message.text
+        let at = message.at.storageSeconds
         try db.cachedStatement(sql: """
             INSERT INTO messages(instance_id, conversation_id, whatsapp_message_id, direction, sender, content,
                                  media_url, media_type, created_at)
             VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?)
-            """).execute(arguments: [instance.id, conversation, message.whatsappID, sender,
-                                     message.text.isEmpty ? (message.media?.caption ?? "") : message.text,
-                                     message.media?.url, message.media?.type, message.at.storageSeconds])
-        let stored = try MessageRecord.fetch(db, id: db.lastInsertedRowID)!
+            """).execute(arguments: [instance.id, route.conversation, message.whatsappID, sender, content,
+                                     message.media?.url, message.media?.type, at])
+        let stored = MessageRecord(id: db.lastInsertedRowID, instanceID: instance.id, conversationID: route.conversation,
+                                   whatsappID: message.whatsappID, direction: .inbound, sender: sender, content: content,
+                                   mediaURL: message.media?.url, mediaType: message.media?.type, status: nil,
+                                   createdAt: Date(storageSeconds: at))
         return .stored(stored, companyID: instance.companyID)
     }
 
     /// Finds the conversation by group id, or by phone or user id — whichever is
     /// known — linking the identifiers (SPEC §3): one person is never two
     /// conversations on one instance.
-    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord) throws -> ConversationID {
+    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord) throws -> ReplyRoute {
         let at = message.at.storageSeconds
         if let group = message.group {
             return try upsertGroup(group, instance: instance, at: at)
@@ -66,9 +71,10 @@ extension StoreTransaction {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """).execute(arguments: [instance.id, instance.companyID, contactID, phone, userID,
                                          message.contact.username, message.contactName, at, at, at])
-            return db.lastInsertedRowID
+            return ReplyRoute(conversation: db.lastInsertedRowID, instanceID: instance.id, isGroup: false,
+                              contactID: contactID, phone: phone, userID: userID)
         }
-        try db.cachedStatement(sql: """
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
             UPDATE conversations SET
               contact_phone = coalesce(contact_phone, ?1),
               contact_user_id = coalesce(contact_user_id, ?2),
@@ -79,12 +85,13 @@ extension StoreTransaction {
               last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
               unread_count = unread_count + 1
             WHERE id = ?6
-            """).execute(arguments: [phone, userID, message.contact.username, message.contactName, at, id])
-        return id
+            RETURNING \(ReplyRoute.columns)
+            """), arguments: [phone, userID, message.contact.username, message.contactName, at, id])
+        return ReplyRoute(row: row!)
     }
 
-    private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ConversationID {
-        try db.cachedStatement(sql: """
+    private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ReplyRoute {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
             INSERT INTO conversations(instance_id, company_id, contact_id, is_group, group_name, last_message_at,
                                       last_inbound_at, unread_count, created_at)
             VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5, 1, ?5)
@@ -93,10 +100,9 @@ extension StoreTransaction {
               last_message_at = max(last_message_at, excluded.last_message_at),
               last_inbound_at = max(coalesce(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at),
               unread_count = unread_count + 1
-            """).execute(arguments: [instance.id, instance.companyID, group.id, group.name, at])
-        return try ConversationID.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM conversations WHERE instance_id = ? AND contact_id = ?
-            """), arguments: [instance.id, group.id])!
+            RETURNING \(ReplyRoute.columns)
+            """), arguments: [instance.id, instance.companyID, group.id, group.name, at])
+        return ReplyRoute(row: row!)
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
@@ -109,6 +115,7 @@ extension StoreTransaction {
     /// once a message shows both belong to one person.
     private func merge(_ source: ConversationID, into target: ConversationID) throws {
         guard let old = try ConversationRecord.fetch(db, id: source) else { return }
+        routes[source] = nil
         for sql in ["UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2",
                     "UPDATE outbox SET conversation_id = ?1 WHERE conversation_id = ?2",
                     """
