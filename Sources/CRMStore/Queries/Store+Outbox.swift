@@ -10,24 +10,28 @@ extension CRMStore {
     ///   - perInstance: most sends of one instance, so one number's backlog
     ///     cannot fill the claim and hold back the others (SPEC §2.5).
     ///   - skipping: instances that already have their share in flight.
+    ///
+    /// Asynchronous so that the outbox loop, waiting for the writer while it
+    /// commits a batch, holds no thread of the cooperative pool.
     public func claimDueSends(now: Date = Date(), limit: Int, perInstance: Int = .max,
-                              skipping: Set<InstanceID> = []) throws -> [OutboxEntry] {
+                              skipping: Set<InstanceID> = []) async throws -> [OutboxEntry] {
         let skipped = skipping.isEmpty ? "" :
             "AND outbox.instance_id NOT IN (\(Array(repeating: "?", count: skipping.count).joined(separator: ",")))"
         var arguments: StatementArguments = [now.storageSeconds]
         arguments += StatementArguments(Array(skipping))
         arguments += [min(perInstance, Int(Int32.max)), limit]
-        return try pool.write { db in
-            let entries = try OutboxEntry.fetchAll(db, sql: """
-                SELECT * FROM (
-                  SELECT outbox.*, conversations.last_inbound_at,
-                         row_number() OVER (PARTITION BY outbox.instance_id ORDER BY outbox.next_attempt_at, outbox.id) AS place
-                  FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
-                  WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ? \(skipped))
-                WHERE place <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: arguments)
-            let claim = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
-            for entry in entries { try claim.execute(arguments: [entry.id]) }
+        let sql = """
+            SELECT \(OutboxEntry.columns) FROM (
+              SELECT outbox.*, conversations.last_inbound_at,
+                     row_number() OVER (PARTITION BY outbox.instance_id ORDER BY outbox.next_attempt_at, outbox.id) AS place
+              FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
+              WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ? \(skipped))
+            WHERE place <= ? ORDER BY next_attempt_at, id LIMIT ?
+            """
+        return try await pool.write { [arguments] db in
+            let entries = try OutboxEntry.fetchAll(db, sql: sql, arguments: arguments)
+            let claim = try DirectStatement(db, sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
+            for entry in entries { try claim.execute(entry.id) }
             return entries
         }
     }
@@ -62,7 +66,8 @@ extension StoreTransaction {
     /// - Returns: the message when its status changed, nil when the row was
     ///   already settled (a duplicate report).
     public func recordSend(_ outbox: Int64, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
-        let settle: (sql: String, arguments: StatementArguments)
+        let messageID: MessageRowID
+        let settled: MessageRecord?
         switch outcome {
         case .retry(let reason, let retryAt):
             try db.cachedStatement(sql: """
@@ -70,26 +75,25 @@ extension StoreTransaction {
                 """).execute(arguments: [reason, retryAt.storageSeconds, outbox])
             return nil
         case .sent(let providerID):
-            settle = (Self.markSent, [providerID])
+            guard let id = try removeFromOutbox(outbox) else { return nil }
+            (messageID, settled) = (id, try DirectStatement(db, sql: """
+                UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
+                RETURNING \(MessageRecord.columns)
+                """).fetchOne(providerID, id, read: MessageRecord.init(columns:)))
         case .failed(let reason):
-            settle = (Self.markFailed, [reason])
+            guard let id = try removeFromOutbox(outbox) else { return nil }
+            (messageID, settled) = (id, try DirectStatement(db, sql: """
+                UPDATE messages SET status = 'failed', reason = ? WHERE id = ? RETURNING \(MessageRecord.columns)
+                """).fetchOne(reason, id, read: MessageRecord.init(columns:)))
         }
-        guard let messageID = try MessageRowID.fetchOne(db.cachedStatement(sql: """
-            DELETE FROM outbox WHERE id = ? RETURNING message_id
-            """), arguments: [outbox]) else { return nil }
-        if let row = try Row.fetchOne(db.cachedStatement(sql: settle.sql), arguments: settle.arguments + [messageID]) {
-            return MessageRecord(row: row)
-        }
-        return try MessageRecord.fetch(db, id: messageID)
+        return try settled ?? MessageRecord.fetch(db, id: messageID)
     }
 
-    private static let markSent = """
-        UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
-        RETURNING \(MessageRecord.columns)
-        """
-    private static let markFailed = """
-        UPDATE messages SET status = 'failed', reason = ? WHERE id = ? RETURNING \(MessageRecord.columns)
-        """
+    /// Deletes a settled send's outbox row; nil when it was gone already.
+    private func removeFromOutbox(_ outbox: Int64) throws -> MessageRowID? {
+        try DirectStatement(db, sql: "DELETE FROM outbox WHERE id = ? RETURNING message_id")
+            .fetchOne(outbox, read: { row -> MessageRowID in row[column: 0] })
+    }
 
     /// Applies a receipt for one of our sends, found by the provider's id within
     /// the instance. Status only moves forward (`sent → delivered → read`).

@@ -35,13 +35,12 @@ struct ReplyRoute: Sendable, Equatable {
     }
 
     /// A row that starts with `columns`.
-    init(row: Row) {
-        self.init(conversation: row[0], instanceID: row[1], isGroup: row[2], contactID: row[3], phone: row[4],
-                  userID: row[5])
+    init(row: DirectRow) {
+        self.init(conversation: row[column: 0], instanceID: row[column: 1], isGroup: row[column: 2],
+                  contactID: row[column: 3], phone: row[column: 4], userID: row[column: 5])
     }
 
     static func fetch(_ db: Database, id: ConversationID) throws -> ReplyRoute? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM conversations WHERE id = ?"), arguments: [id])
-            .map(ReplyRoute.init(row:))
+        try DirectStatement(db, sql: "SELECT \(columns) FROM conversations WHERE id = ?").fetchOne(id, read: Self.init)
     }
 }

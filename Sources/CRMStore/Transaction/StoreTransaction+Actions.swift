@@ -72,23 +72,22 @@ extension StoreTransaction {
                    at now: Date) throws -> MessageRecord {
         let text = try Self.storedText(of: content, in: route.conversation)
         let at = now.storageSeconds
-        try db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             INSERT INTO messages(instance_id, conversation_id, direction, content, media_url, media_type, status, created_at)
             VALUES (?, ?, 'out', ?, ?, ?, 'queued', ?)
-            """).execute(arguments: [route.instanceID, route.conversation, text, content.media?.url,
-                                     content.media?.type, at])
+            """).execute(route.instanceID, route.conversation, text, content.media?.url, content.media?.type, at)
         let messageID = db.lastInsertedRowID
-        try db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             INSERT INTO outbox(instance_id, conversation_id, message_id, recipient, recipient_is_user_id, is_group,
                                content, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [route.instanceID, route.conversation, messageID, route.to, route.toUserID,
-                                     route.isGroup, Self.json(content), at, at])
-        try db.cachedStatement(sql: """
+            """).execute(route.instanceID, route.conversation, messageID, route.to, route.toUserID, route.isGroup,
+                         content.storedJSON, at, at)
+        try DirectStatement(db, sql: """
             UPDATE conversations SET last_message_at = max(last_message_at, ?1),
               last_operator_reply_at = CASE WHEN ?2 THEN ?1 ELSE last_operator_reply_at END
             WHERE id = ?3
-            """).execute(arguments: [at, byOperator, route.conversation])
+            """).execute(at, byOperator, route.conversation)
         return MessageRecord(id: messageID, instanceID: route.instanceID, conversationID: route.conversation,
                              whatsappID: nil, direction: .outbound, sender: nil, content: text,
                              mediaURL: content.media?.url, mediaType: content.media?.type, status: .queued,
