@@ -118,15 +118,15 @@ final class ActionAndOutboxTests: XCTestCase {
         let entry = try await temporary.store.claimDueSends(limit: 1)[0]
         let retryAt = Date().addingTimeInterval(60)
         try temporary.store.transactionNow { transaction in
-            XCTAssertNil(try transaction.recordSend(entry.id, outcome: .retry(reason: "timeout", retryAt: retryAt), at: Date()))
+            XCTAssertNil(try transaction.recordSend(entry, outcome: .retry(reason: "timeout", retryAt: retryAt), at: Date()))
         }
         let early = try await temporary.store.claimDueSends(limit: 1)
         XCTAssertEqual(early, [], "not due before its retry time")
         let retried = try await temporary.store.claimDueSends(now: retryAt, limit: 1)
         XCTAssertEqual(retried.map(\.attempts), [1])
         try temporary.store.transactionNow { transaction in
-            XCTAssertEqual(try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p1"), at: Date())?.status, .sent)
-            XCTAssertNil(try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p1"), at: Date()))
+            XCTAssertEqual(try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p1"), at: Date())?.status, .sent)
+            XCTAssertNil(try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p1"), at: Date()))
             XCTAssertEqual(try transaction.recordReceipt(instance: instance.id, providerMessageID: "p1", status: .read,
                                                          reason: nil)?.status, .read)
             XCTAssertNil(try transaction.recordReceipt(instance: instance.id, providerMessageID: "p1", status: .delivered,
@@ -190,7 +190,7 @@ final class OutboxKeyTests: XCTestCase {
             let entry = try XCTUnwrap(claimed.first)
             keys.append(entry.message.idempotencyKey)
             try temporary.store.transactionNow { transaction in
-                _ = try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p\(round)"), at: Date())
+                _ = try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p\(round)"), at: Date())
             }
             XCTAssertEqual(try temporary.count("outbox"), 0)
             if round == 1 { try temporary.reopen() }

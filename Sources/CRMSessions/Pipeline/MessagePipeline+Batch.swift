@@ -52,7 +52,7 @@ extension MessagePipeline {
                 }
             case .sendOutcome(let entry, let outcome):
                 if case .retry = outcome { result.queuedSends = true }
-                if let message = try transaction.recordSend(entry.id, outcome: outcome, at: now) {
+                if let message = try transaction.recordSend(entry, outcome: outcome, at: now) {
                     try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, into: &result)
                 }
             case .receipt(let instance, let providerID, let status, let reason):

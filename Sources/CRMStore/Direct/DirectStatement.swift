@@ -8,6 +8,10 @@ import GRDBSQLite
 /// of its bookkeeping for observers and read regions, which this store does
 /// not use. Writing one row costs less in SQLite than that did.
 ///
+/// The same statements leave out `RETURNING`: SQLite buffers those rows in an
+/// ephemeral table opened per call, which costs more than reading the row
+/// again by its key.
+///
 /// Only for use inside a write transaction: it refuses to run outside one, so
 /// that a transaction SQLite has rolled back after an error can never go on
 /// as single statements committed one by one.
@@ -40,7 +44,6 @@ struct DirectStatement {
     }
 
     /// Binds `values`, runs the statement and reads its first row, if any.
-    /// A write with `RETURNING` has made all its changes by then.
     func fetchOne<Result, each Value: DirectArgument>(_ values: repeat each Value,
                                                        read: (DirectRow) -> Result) throws -> Result? {
         bind(repeat each values)

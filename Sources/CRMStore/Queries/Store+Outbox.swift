@@ -61,38 +61,35 @@ extension CRMStore {
 }
 
 extension StoreTransaction {
-    /// Records how a hand-over ended: `sent` with the provider's id, back to the
-    /// queue for a retry, or `failed` with the reason.
+    /// Records how a hand-over of `entry` ended: `sent` with the provider's id,
+    /// back to the queue for a retry, or `failed` with the reason.
     /// - Returns: the message when its status changed, nil when the row was
     ///   already settled (a duplicate report).
-    public func recordSend(_ outbox: Int64, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
-        let messageID: MessageRowID
-        let settled: MessageRecord?
+    public func recordSend(_ entry: OutboxEntry, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
         switch outcome {
         case .retry(let reason, let retryAt):
             try db.cachedStatement(sql: """
                 UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
-                """).execute(arguments: [reason, retryAt.storageSeconds, outbox])
+                """).execute(arguments: [reason, retryAt.storageSeconds, entry.id])
             return nil
         case .sent(let providerID):
-            guard let id = try removeFromOutbox(outbox) else { return nil }
-            (messageID, settled) = (id, try DirectStatement(db, sql: """
+            guard try removeFromOutbox(entry) else { return nil }
+            try DirectStatement(db, sql: """
                 UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
-                RETURNING \(MessageRecord.columns)
-                """).fetchOne(providerID, id, read: MessageRecord.init(columns:)))
+                """).execute(providerID, entry.messageID)
         case .failed(let reason):
-            guard let id = try removeFromOutbox(outbox) else { return nil }
-            (messageID, settled) = (id, try DirectStatement(db, sql: """
-                UPDATE messages SET status = 'failed', reason = ? WHERE id = ? RETURNING \(MessageRecord.columns)
-                """).fetchOne(reason, id, read: MessageRecord.init(columns:)))
+            guard try removeFromOutbox(entry) else { return nil }
+            try DirectStatement(db, sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
+                .execute(reason, entry.messageID)
         }
-        return try settled ?? MessageRecord.fetch(db, id: messageID)
+        return try DirectStatement(db, sql: "SELECT \(MessageRecord.columns) FROM messages WHERE id = ?")
+            .fetchOne(entry.messageID, read: MessageRecord.init(columns:))
     }
 
-    /// Deletes a settled send's outbox row; nil when it was gone already.
-    private func removeFromOutbox(_ outbox: Int64) throws -> MessageRowID? {
-        try DirectStatement(db, sql: "DELETE FROM outbox WHERE id = ? RETURNING message_id")
-            .fetchOne(outbox, read: { row -> MessageRowID in row[column: 0] })
+    /// Deletes a settled send's outbox row; false when it was gone already.
+    private func removeFromOutbox(_ entry: OutboxEntry) throws -> Bool {
+        try DirectStatement(db, sql: "DELETE FROM outbox WHERE id = ?").execute(entry.id)
+        return db.changesCount > 0
     }
 
     /// Applies a receipt for one of our sends, found by the provider's id within

@@ -16,8 +16,7 @@ struct ReplyRoute: Sendable, Equatable {
     var to: String
     var toUserID: Bool
 
-    /// The columns `init(row:)` reads, in its order; also the `RETURNING` list
-    /// of the statements that write them.
+    /// The columns `init(row:)` reads, in its order.
     static let columns = "id, instance_id, is_group, contact_id, contact_phone, contact_user_id"
 
     init(conversation: ConversationID, instanceID: InstanceID, isGroup: Bool, contactID: String, phone: String?,

@@ -54,11 +54,14 @@ extension StoreTransaction {
         let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
         let userID = message.contact.userID
         if let phone, userID == nil {
-            if let route = try DirectStatement(db, sql: Self.touchByPhone)
-                .fetchOne(message.contact.username, message.contactName, at, instance.id, phone, read: ReplyRoute.init) {
-                return route
+            guard let route = try DirectStatement(db, sql: """
+                SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_phone = ? AND is_group = 0
+                """).fetchOne(instance.id, phone, read: ReplyRoute.init) else {
+                return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
             }
-            return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
+            try DirectStatement(db, sql: Self.touchKnownPhone)
+                .execute(message.contact.username, message.contactName, at, route.conversation)
+            return route
         }
         let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
         let byUser = try userID.flatMap { try conversationID(instance.id, column: "contact_user_id", value: $0) }
@@ -73,8 +76,9 @@ extension StoreTransaction {
             guard let contactID = phone ?? userID else { throw StoreError.missingContact(message.whatsappID) }
             return try insertConversation(for: message, instance: instance, contactID: contactID, at: at)
         }
-        return try DirectStatement(db, sql: Self.touchByID)
-            .fetchOne(phone, userID, message.contact.username, message.contactName, at, id, read: ReplyRoute.init)!
+        try DirectStatement(db, sql: Self.touchLinking)
+            .execute(phone, userID, message.contact.username, message.contactName, at, id)
+        return try ReplyRoute.fetch(db, id: id)!
     }
 
     /// A new conversation of a contact, with its first message counted unread.
@@ -92,9 +96,9 @@ extension StoreTransaction {
                           contactID: contactID, phone: phone, userID: message.contact.userID)
     }
 
-    /// A conversation's update for one more inbound message, found by id:
-    /// identifiers linked, times moved, one more unread.
-    private static let touchByID = """
+    /// A conversation's update for one more inbound message: identifiers
+    /// linked, times moved, one more unread.
+    private static let touchLinking = """
         UPDATE conversations SET
           contact_phone = coalesce(contact_phone, ?1),
           contact_user_id = coalesce(contact_user_id, ?2),
@@ -105,22 +109,20 @@ extension StoreTransaction {
           last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
           unread_count = unread_count + 1
         WHERE id = ?6
-        RETURNING \(ReplyRoute.columns)
         """
 
-    /// The same update for a contact known by phone alone, which most are: the
-    /// lookup is the statement's own, and there is nothing to link. A phone
-    /// already is the contact id of its conversation, so leaving the
-    /// identifiers out of the SET spares SQLite rewriting their three indexes.
-    private static let touchByPhone = """
+    /// The same update for a contact known by phone alone, which most are:
+    /// there is nothing to link, and a phone already is the contact id of its
+    /// conversation, so leaving the identifiers out of the SET spares SQLite
+    /// rewriting their three indexes.
+    private static let touchKnownPhone = """
         UPDATE conversations SET
           contact_username = coalesce(?1, contact_username),
           contact_name = coalesce(?2, contact_name),
           last_message_at = max(last_message_at, ?3),
           last_inbound_at = max(coalesce(last_inbound_at, ?3), ?3),
           unread_count = unread_count + 1
-        WHERE instance_id = ?4 AND contact_phone = ?5 AND is_group = 0
-        RETURNING \(ReplyRoute.columns)
+        WHERE id = ?4
         """
 
     private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ReplyRoute {
@@ -133,8 +135,10 @@ extension StoreTransaction {
               last_message_at = max(last_message_at, excluded.last_message_at),
               last_inbound_at = max(coalesce(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at),
               unread_count = unread_count + 1
-            RETURNING \(ReplyRoute.columns)
-            """).fetchOne(instance.id, instance.companyID, group.id, group.name, at, read: ReplyRoute.init)!
+            """).execute(instance.id, instance.companyID, group.id, group.name, at)
+        return try DirectStatement(db, sql: """
+            SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_id = ?
+            """).fetchOne(instance.id, group.id, read: ReplyRoute.init)!
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
