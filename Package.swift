@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "CRMStore", dependencies: [
             "CRMCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CRMSessions", dependencies: [

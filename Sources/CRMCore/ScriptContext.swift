@@ -48,6 +48,14 @@ public protocol ScriptContext {
     func kv(_ key: String) -> JSONValue?
     /// nil when the conversation does not exist or belongs to another instance.
     func conversation(_ id: ConversationID) -> ConversationView?
+    /// Whether the conversation exists and belongs to this instance: all that
+    /// a send, a tag or an assignment needs to know, and cheaper to answer
+    /// than the whole view.
+    func owns(_ id: ConversationID) -> Bool
+}
+
+extension ScriptContext {
+    public func owns(_ id: ConversationID) -> Bool { conversation(id) != nil }
 }
 
 /// Runs an instance's scripts on an event and returns their effects. The

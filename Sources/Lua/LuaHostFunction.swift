@@ -32,6 +32,19 @@ public struct LuaArguments {
         return String(cString: lua_typename(state.L, lua_type(state.L, Int32(position))))
     }
 
+    /// The field `key` of the table argument at `position` as an integer, read
+    /// raw (no metamethods run) and without copying the rest of the table; nil
+    /// when the argument is not a table or the field is not an integral number.
+    public func integerField(_ position: Int, _ key: String) -> Int64? {
+        guard position >= 1, position <= count, lua_type(state.L, Int32(position)) == LUA_TTABLE else { return nil }
+        state.pushString(key)
+        lua_rawget(state.L, Int32(position))
+        defer { state.pop(1) }
+        if lua_isinteger(state.L, -1) != 0 { return lua_tointegerx(state.L, -1, nil) }
+        guard lua_type(state.L, -1) == LUA_TNUMBER else { return nil }
+        return Int64(exactly: lua_tonumberx(state.L, -1, nil))
+    }
+
     /// Whether the argument is a function (to keep as a reference).
     public func isFunction(_ position: Int) -> Bool {
         position >= 1 && position <= count && lua_type(state.L, Int32(position)) == LUA_TFUNCTION

@@ -43,6 +43,36 @@ final class CRMAPITests: XCTestCase {
         ]))])
     }
 
+    func test_handlerRegisteredWhileHandlingAnEventGetsTheNextEventOfItsName() throws {
+        let scene = Scene()
+        let bot = try runtime("""
+        on("message", function(msg)
+          on("status", function(ev) crm.kv.set("status", ev.status) end)
+        end)
+        """)
+        let status = ScriptEvent.status(StatusEvent(messageID: "outbox-1", conversation: scene.conversation,
+                                                    status: .sent, at: Scene.clock))
+        XCTAssertEqual(bot.handle(status, context: scene.context), .none, "no status handler yet")
+        XCTAssertNil(bot.handle(scene.message("oi"), context: scene.context).failure)
+        XCTAssertEqual(bot.handle(status, context: scene.context).actions, [.kvSet(key: "status", value: .string("sent"))])
+    }
+
+    func test_replyNeedsOnlyTheConversationOfItsMessage() throws {
+        let scene = Scene()
+        let bot = try runtime("""
+        on("message", function(msg)
+          msg.helper = function() end
+          msg:reply("oi")
+          local ok = pcall(msg.reply, { conversation = "x" }, "no")
+          crm.kv.set("refused", not ok)
+        end)
+        """)
+        let outcome = bot.handle(scene.message("olá"), context: scene.context)
+        XCTAssertNil(outcome.failure)
+        XCTAssertEqual(outcome.actions, [.send(conversation: scene.conversation, content: OutgoingContent(text: "oi")),
+                                         .kvSet(key: "refused", value: .bool(true))])
+    }
+
     func test_anotherInstancesConversationRaisesAnErrorWithTheScriptLine() throws {
         let scene = Scene()
         let bot = try runtime("""

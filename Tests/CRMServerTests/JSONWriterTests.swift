@@ -1,3 +1,4 @@
+import CRMCore
 import Foundation
 import XCTest
 @testable import CRMServer

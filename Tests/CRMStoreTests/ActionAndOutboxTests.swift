@@ -21,7 +21,7 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertNil(try temporary.store.kv("seen", instance: first.id))
     }
 
-    func test_sendIsAddressedFromTheConversationItself() throws {
+    func test_sendIsAddressedFromTheConversationItself() async throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let byUser, _) = try temporary.ingest(inbound(instance, id: "w1", userID: "BR.77")) else {
@@ -31,29 +31,82 @@ final class ActionAndOutboxTests: XCTestCase {
             try transaction.apply([.send(conversation: byUser.conversationID, content: OutgoingContent(text: "olá"))],
                                   instance: instance, at: Date())
         }
-        let claimed = try temporary.store.claimDueSends(limit: 10)
+        let claimed = try await temporary.store.claimDueSends(limit: 10)
         XCTAssertEqual(claimed.count, 1)
         XCTAssertEqual(claimed[0].message.instanceID, instance.id)
         XCTAssertEqual(claimed[0].message.to, "BR.77")
         XCTAssertTrue(claimed[0].message.toUserID)
         XCTAssertEqual(claimed[0].message.idempotencyKey, "outbox-\(claimed[0].id)")
-        XCTAssertEqual(try temporary.store.claimDueSends(limit: 10), [], "a claimed send is not claimed twice")
+        let again = try await temporary.store.claimDueSends(limit: 10)
+        XCTAssertEqual(again, [], "a claimed send is not claimed twice")
     }
 
-    func test_claimedButUnconfirmedSendsComeBackAfterRestart() throws {
+    /// A transaction keeps each conversation's reply address; a later message
+    /// of the same batch that links the phone must move it.
+    func test_replyAddressFollowsAPhoneLinkedEarlierInTheSameTransaction() async throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.store.transactionNow { transaction in
+            guard case .stored(let first, _) = try transaction.ingest(inbound(instance, id: "w1", userID: "BR.77")) else {
+                return XCTFail("not stored")
+            }
+            try transaction.apply([.send(conversation: first.conversationID, content: OutgoingContent(text: "a"))],
+                                  instance: instance, at: Date())
+            try transaction.ingest(inbound(instance, id: "w2", phone: "5511977770000", userID: "BR.77"))
+            try transaction.apply([.send(conversation: first.conversationID, content: OutgoingContent(text: "b"))],
+                                  instance: instance, at: Date())
+        }
+        let claimed = try await temporary.store.claimDueSends(limit: 10)
+        XCTAssertEqual(claimed.map(\.message.to), ["BR.77", "5511977770000"])
+        XCTAssertEqual(claimed.map(\.message.toUserID), [true, false])
+    }
+
+    func test_sendToAConversationMergedAwayInTheSameTransactionIsRefused() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000"))
+        try temporary.store.transactionNow { transaction in
+            guard case .stored(let byUser, _) = try transaction.ingest(inbound(instance, id: "w2", userID: "BR.1")) else {
+                return XCTFail("not stored")
+            }
+            try transaction.ingest(inbound(instance, id: "w3", phone: "5511977770000", userID: "BR.1"))
+            XCTAssertThrowsError(try transaction.apply(
+                [.send(conversation: byUser.conversationID, content: OutgoingContent(text: "oi"))],
+                instance: instance, at: Date())) { error in
+                XCTAssertEqual(error as? StoreError, .conversationNotFound(byUser.conversationID))
+            }
+        }
+        XCTAssertEqual(try temporary.count("outbox"), 0)
+    }
+
+    func test_ingestReturnsTheRowAsStored() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        let row = try temporary.store.pool.read { db in try MessageRecord.fetch(db, id: message.id) }
+        XCTAssertEqual(message, row)
+        let queued = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID,
+                                                            company: instance.companyID)
+        XCTAssertEqual(queued, try temporary.store.pool.read { db in try MessageRecord.fetch(db, id: queued.id) })
+    }
+
+    func test_claimedButUnconfirmedSendsComeBackAfterRestart() async throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
             return XCTFail("not stored")
         }
         _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID, company: instance.companyID)
-        let first = try temporary.store.claimDueSends(limit: 10)
+        let first = try await temporary.store.claimDueSends(limit: 10)
         try temporary.reopen()
         XCTAssertEqual(try temporary.store.releaseClaimedSends(), 1)
-        XCTAssertEqual(try temporary.store.claimDueSends(limit: 10).map(\.message.idempotencyKey), first.map(\.message.idempotencyKey))
+        let released = try await temporary.store.claimDueSends(limit: 10)
+        XCTAssertEqual(released.map(\.message.idempotencyKey), first.map(\.message.idempotencyKey))
     }
 
-    func test_sendOutcomesMoveStatusForwardOnly() throws {
+    func test_sendOutcomesMoveStatusForwardOnly() async throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
@@ -62,17 +115,18 @@ final class ActionAndOutboxTests: XCTestCase {
         let queued = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID,
                                                             company: instance.companyID)
         XCTAssertEqual(queued.status, .queued)
-        let entry = try temporary.store.claimDueSends(limit: 1)[0]
+        let entry = try await temporary.store.claimDueSends(limit: 1)[0]
         let retryAt = Date().addingTimeInterval(60)
         try temporary.store.transactionNow { transaction in
-            XCTAssertNil(try transaction.recordSend(entry.id, outcome: .retry(reason: "timeout", retryAt: retryAt), at: Date()))
+            XCTAssertNil(try transaction.recordSend(entry, outcome: .retry(reason: "timeout", retryAt: retryAt), at: Date()))
         }
-        XCTAssertEqual(try temporary.store.claimDueSends(limit: 1), [], "not due before its retry time")
-        let retried = try temporary.store.claimDueSends(now: retryAt, limit: 1)
+        let early = try await temporary.store.claimDueSends(limit: 1)
+        XCTAssertEqual(early, [], "not due before its retry time")
+        let retried = try await temporary.store.claimDueSends(now: retryAt, limit: 1)
         XCTAssertEqual(retried.map(\.attempts), [1])
         try temporary.store.transactionNow { transaction in
-            XCTAssertEqual(try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p1"), at: Date())?.status, .sent)
-            XCTAssertNil(try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p1"), at: Date()))
+            XCTAssertEqual(try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p1"), at: Date())?.status, .sent)
+            XCTAssertNil(try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p1"), at: Date()))
             XCTAssertEqual(try transaction.recordReceipt(instance: instance.id, providerMessageID: "p1", status: .read,
                                                          reason: nil)?.status, .read)
             XCTAssertNil(try transaction.recordReceipt(instance: instance.id, providerMessageID: "p1", status: .delivered,
@@ -122,7 +176,7 @@ final class OutboxKeyTests: XCTestCase {
     /// The outbox empties whenever every send is confirmed; the next send must
     /// still get a key never used before, or the connector would take it for a
     /// retry of the old one and the recipient would never see it.
-    func test_sendAfterTheOutboxEmptiedGetsANewIdempotencyKey() throws {
+    func test_sendAfterTheOutboxEmptiedGetsANewIdempotencyKey() async throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
@@ -132,10 +186,11 @@ final class OutboxKeyTests: XCTestCase {
         for round in 0..<3 {
             _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "reply \(round)"), to: message.conversationID,
                                                       company: instance.companyID)
-            let entry = try XCTUnwrap(try temporary.store.claimDueSends(limit: 1).first)
+            let claimed = try await temporary.store.claimDueSends(limit: 1)
+            let entry = try XCTUnwrap(claimed.first)
             keys.append(entry.message.idempotencyKey)
             try temporary.store.transactionNow { transaction in
-                _ = try transaction.recordSend(entry.id, outcome: .sent(providerMessageID: "p\(round)"), at: Date())
+                _ = try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p\(round)"), at: Date())
             }
             XCTAssertEqual(try temporary.count("outbox"), 0)
             if round == 1 { try temporary.reopen() }

@@ -8,7 +8,7 @@ extension CRMAPI {
             let scope = try scope("crm.tag")
             let id = try CRMAPI.conversationID(arguments, 1, function: "crm.tag")
             let tag = try CRMAPI.name(arguments, 2, function: "crm.tag", what: "tag", caps: scope.caps)
-            _ = try scope.conversation(id)
+            try scope.requireOwned(id)
             try scope.record(.tag(conversation: id, tag: tag), function: "crm.tag")
             return []
         }
@@ -16,7 +16,7 @@ extension CRMAPI {
             let scope = try scope("crm.untag")
             let id = try CRMAPI.conversationID(arguments, 1, function: "crm.untag")
             let tag = try CRMAPI.name(arguments, 2, function: "crm.untag", what: "tag", caps: scope.caps)
-            _ = try scope.conversation(id)
+            try scope.requireOwned(id)
             try scope.record(.untag(conversation: id, tag: tag), function: "crm.untag")
             return []
         }
@@ -30,7 +30,7 @@ extension CRMAPI {
             let id = try CRMAPI.conversationID(arguments, 1, function: "crm.assign")
             let queue = try arguments.value(2).isNil
                 ? nil : try CRMAPI.name(arguments, 2, function: "crm.assign", what: "queue", caps: scope.caps)
-            _ = try scope.conversation(id)
+            try scope.requireOwned(id)
             try scope.record(.assign(conversation: id, queue: queue), function: "crm.assign")
             return []
         }

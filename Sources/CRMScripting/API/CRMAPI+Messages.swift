@@ -15,7 +15,7 @@ extension CRMAPI {
     func replyFunction() -> LuaHostFunction {
         { _, arguments throws(LuaError) in
             let scope = try scope("msg:reply")
-            guard let message = try arguments.value(1).tableValue, let id = message["conversation"].integerValue else {
+            guard let id = arguments.integerField(1, "conversation") else {
                 throw LuaError(kind: .runtime, message: "msg:reply must be called with ':' on a message event")
             }
             return try send(to: id, content: arguments.value(2), scope: scope, function: "msg:reply")
@@ -24,7 +24,7 @@ extension CRMAPI {
 
     private func send(to id: ConversationID, content value: LuaValue, scope: EventScope,
                       function: String) throws(LuaError) -> [LuaValue] {
-        _ = try scope.conversation(id)
+        try scope.requireOwned(id)
         let content = try CRMAPI.content(value, function: function, caps: scope.caps)
         if let text = content.text ?? content.media?.caption, text.utf8.count > scope.caps.textBytes {
             throw scope.limit("\(function): message of \(text.utf8.count) bytes, the limit is \(scope.caps.textBytes)")

@@ -50,9 +50,7 @@ final class EventScope {
 
     /// The conversation, or the Lua error every function gives for another instance's.
     func conversation(_ id: ConversationID) throws(LuaError) -> ConversationView {
-        guard var view = context.conversation(id) else {
-            throw LuaError(kind: .runtime, message: "conversation \(id) does not belong to instance \(instanceName)")
-        }
+        guard var view = context.conversation(id) else { throw notOwned(id) }
         for action in actions {
             switch action {
             case .tag(id, let tag) where !view.tags.contains(tag): view.tags.append(tag)
@@ -62,5 +60,15 @@ final class EventScope {
             }
         }
         return view
+    }
+
+    /// Checks that the conversation is the instance's own, without building its
+    /// view: what functions that only act on it (send, reply, tag) need.
+    func requireOwned(_ id: ConversationID) throws(LuaError) {
+        guard context.owns(id) else { throw notOwned(id) }
+    }
+
+    private func notOwned(_ id: ConversationID) -> LuaError {
+        LuaError(kind: .runtime, message: "conversation \(id) does not belong to instance \(instanceName)")
     }
 }

@@ -5,7 +5,7 @@ enum ScriptPrelude {
     static let chunk = "=(host)"
 
     static let code = """
-    local bind_dispatch, reply, module_source = ...
+    local bind_dispatch, reply, module_source, handler_added = ...
     local setmetatable, error, type, tostring, load = setmetatable, error, type, tostring, load
 
     crm.kv, crm.json, crm.log = crm_kv, crm_json, crm_log
@@ -23,6 +23,7 @@ enum ScriptPrelude {
         error("on: the handler of '" .. name .. "' must be a function", 2)
       end
       list[#list + 1] = handler
+      handler_added(name)
     end
 
     local loaded, loading = {}, {}

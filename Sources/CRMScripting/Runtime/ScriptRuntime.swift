@@ -15,6 +15,10 @@ public final class ScriptRuntime {
     private let binding: CRMAPI.Binding
     private var dispatch: LuaReference?
     private var instance: InstanceInfo?
+    /// Events some handler was registered for. Handlers are only ever added,
+    /// so an event missing here has none, and costs no call into Lua: most
+    /// bots never handle `status`, which every confirmed send raises.
+    private var handledEvents: Set<String> = []
 
     /// Builds a fresh state from `sources` and runs `main.lua` under the load budget.
     /// - Parameters:
@@ -60,7 +64,11 @@ public final class ScriptRuntime {
                     }
                     return [.text(module.code), .text(module.chunk)]
                 }
-                return 3
+                state.pushFunction { [unowned self] _, arguments throws(LuaError) in
+                    self.handledEvents.insert(try arguments.string(1, function: "on"))
+                    return []
+                }
+                return 4
             }
             state.release(prelude)
             let entry = try state.load(main, chunk: sources.mainChunk)
@@ -75,7 +83,7 @@ public final class ScriptRuntime {
     /// Runs the handlers registered for the event and returns what they asked
     /// for; all of it, or nothing with the failure when one errs or hits a limit.
     public func handle(_ event: ScriptEvent, context: ScriptContext) -> ScriptOutcome {
-        guard let dispatch else { return .none }
+        guard let dispatch, handledEvents.contains(event.name) else { return .none }
         let scope = EventScope(context: context, caps: caps)
         binding.scope = scope
         binding.logLines = 0

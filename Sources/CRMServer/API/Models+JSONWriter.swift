@@ -1,3 +1,5 @@
+import CRMCore
+
 /// The list shapes write themselves (see `JSONWriter`); their Codable
 /// conformances stay for clients and tests that decode them.
 

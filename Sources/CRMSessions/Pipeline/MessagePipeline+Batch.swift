@@ -52,7 +52,7 @@ extension MessagePipeline {
                 }
             case .sendOutcome(let entry, let outcome):
                 if case .retry = outcome { result.queuedSends = true }
-                if let message = try transaction.recordSend(entry.id, outcome: outcome, at: now) {
+                if let message = try transaction.recordSend(entry, outcome: outcome, at: now) {
                     try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, into: &result)
                 }
             case .receipt(let instance, let providerID, let status, let reason):
@@ -103,23 +103,27 @@ extension MessagePipeline {
 
     /// Runs the instance's scripts and commits their actions, or — when the
     /// script failed or asked for something refused — records the error and
-    /// commits none of them.
+    /// commits none of them. Refusals are all found before the first write;
+    /// an error while writing fails the whole transaction, and `commit` then
+    /// retries each event alone.
     private func runScripts(_ event: ScriptEvent, instance: InstanceRecord, in transaction: StoreTransaction,
                             at now: Date, into result: inout BatchResult) throws {
         let outcome = scripts.handle(event, context: transaction.scriptContext(for: instance, now: now))
         var failure = outcome.failure
+        var approved: ApprovedActions?
         if failure == nil, !outcome.actions.isEmpty {
             do {
-                let queued = try transaction.undoingOnFailure {
-                    try transaction.apply(outcome.actions, instance: instance, at: now)
-                }
-                result.changes += queued.map { .messageStored($0, companyID: instance.companyID) }
-                result.queuedSends = result.queuedSends || !queued.isEmpty
-                result.timersScheduled = result.timersScheduled || outcome.actions.contains { action in
-                    if case .timer = action { return true } else { return false }
-                }
+                approved = try transaction.approve(outcome.actions, instance: instance)
             } catch let refused as StoreError {
                 failure = ScriptFailure(kind: "action", message: refused.description)
+            }
+        }
+        if let approved {
+            let queued = try transaction.write(approved, at: now)
+            result.changes += queued.map { .messageStored($0, companyID: instance.companyID) }
+            result.queuedSends = result.queuedSends || !queued.isEmpty
+            result.timersScheduled = result.timersScheduled || outcome.actions.contains { action in
+                if case .timer = action { return true } else { return false }
             }
         }
         if let failure {

@@ -44,7 +44,7 @@ final class OutboxWorker: Sendable {
                 (configuration.maxSendsInFlight - state.inFlight,
                  Set(state.inFlightByInstance.filter { $0.value >= share }.keys))
             }
-            let claimed = room > 0 ? ((try? store.claimDueSends(limit: room, perInstance: share, skipping: busy)) ?? []) : []
+            let claimed = room > 0 ? ((try? await store.claimDueSends(limit: room, perInstance: share, skipping: busy)) ?? []) : []
             guard !claimed.isEmpty else {
                 await sendsDue.wait(timeout: configuration.pollInterval)
                 continue

@@ -25,14 +25,17 @@ extension CRMStore {
     /// The company's instances, oldest first.
     public func instances(company: Int64) throws -> [InstanceRecord] {
         try pool.read { db in
-            try InstanceRecord.fetchAll(db, sql: "SELECT * FROM instances WHERE company_id = ? ORDER BY created_at, id",
-                                        arguments: [company])
+            try InstanceRecord.fetchAll(db, sql: """
+                SELECT \(InstanceRecord.columns) FROM instances WHERE company_id = ? ORDER BY created_at, id
+                """, arguments: [company])
         }
     }
 
     /// Every instance of every company: for the daemon's start-up reconnect.
     public func allInstances() throws -> [InstanceRecord] {
-        try pool.read { db in try InstanceRecord.fetchAll(db, sql: "SELECT * FROM instances ORDER BY created_at, id") }
+        try pool.read { db in
+            try InstanceRecord.fetchAll(db, sql: "SELECT \(InstanceRecord.columns) FROM instances ORDER BY created_at, id")
+        }
     }
 
     /// One instance of the company; another company's id is `instanceNotFound`.

@@ -10,24 +10,28 @@ extension CRMStore {
     ///   - perInstance: most sends of one instance, so one number's backlog
     ///     cannot fill the claim and hold back the others (SPEC §2.5).
     ///   - skipping: instances that already have their share in flight.
+    ///
+    /// Asynchronous so that the outbox loop, waiting for the writer while it
+    /// commits a batch, holds no thread of the cooperative pool.
     public func claimDueSends(now: Date = Date(), limit: Int, perInstance: Int = .max,
-                              skipping: Set<InstanceID> = []) throws -> [OutboxEntry] {
+                              skipping: Set<InstanceID> = []) async throws -> [OutboxEntry] {
         let skipped = skipping.isEmpty ? "" :
             "AND outbox.instance_id NOT IN (\(Array(repeating: "?", count: skipping.count).joined(separator: ",")))"
         var arguments: StatementArguments = [now.storageSeconds]
         arguments += StatementArguments(Array(skipping))
         arguments += [min(perInstance, Int(Int32.max)), limit]
-        return try pool.write { db in
-            let entries = try OutboxEntry.fetchAll(db, sql: """
-                SELECT * FROM (
-                  SELECT outbox.*, conversations.last_inbound_at,
-                         row_number() OVER (PARTITION BY outbox.instance_id ORDER BY outbox.next_attempt_at, outbox.id) AS place
-                  FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
-                  WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ? \(skipped))
-                WHERE place <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: arguments)
-            let claim = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
-            for entry in entries { try claim.execute(arguments: [entry.id]) }
+        let sql = """
+            SELECT \(OutboxEntry.columns) FROM (
+              SELECT outbox.*, conversations.last_inbound_at,
+                     row_number() OVER (PARTITION BY outbox.instance_id ORDER BY outbox.next_attempt_at, outbox.id) AS place
+              FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
+              WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ? \(skipped))
+            WHERE place <= ? ORDER BY next_attempt_at, id LIMIT ?
+            """
+        return try await pool.write { [arguments] db in
+            let entries = try OutboxEntry.fetchAll(db, sql: sql, arguments: arguments)
+            let claim = try DirectStatement(db, sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
+            for entry in entries { try claim.execute(entry.id) }
             return entries
         }
     }
@@ -57,29 +61,35 @@ extension CRMStore {
 }
 
 extension StoreTransaction {
-    /// Records how a hand-over ended: `sent` with the provider's id, back to the
-    /// queue for a retry, or `failed` with the reason.
+    /// Records how a hand-over of `entry` ended: `sent` with the provider's id,
+    /// back to the queue for a retry, or `failed` with the reason.
     /// - Returns: the message when its status changed, nil when the row was
     ///   already settled (a duplicate report).
-    public func recordSend(_ outbox: Int64, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
-        guard let messageID = try MessageRowID.fetchOne(db.cachedStatement(sql: "SELECT message_id FROM outbox WHERE id = ?"),
-                                                      arguments: [outbox]) else { return nil }
+    public func recordSend(_ entry: OutboxEntry, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
         switch outcome {
         case .retry(let reason, let retryAt):
             try db.cachedStatement(sql: """
                 UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
-                """).execute(arguments: [reason, retryAt.storageSeconds, outbox])
+                """).execute(arguments: [reason, retryAt.storageSeconds, entry.id])
             return nil
         case .sent(let providerID):
-            try db.cachedStatement(sql: """
+            guard try removeFromOutbox(entry) else { return nil }
+            try DirectStatement(db, sql: """
                 UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
-                """).execute(arguments: [providerID, messageID])
+                """).execute(providerID, entry.messageID)
         case .failed(let reason):
-            try db.cachedStatement(sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
-                .execute(arguments: [reason, messageID])
+            guard try removeFromOutbox(entry) else { return nil }
+            try DirectStatement(db, sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
+                .execute(reason, entry.messageID)
         }
-        try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(arguments: [outbox])
-        return try MessageRecord.fetch(db, id: messageID)
+        return try DirectStatement(db, sql: "SELECT \(MessageRecord.columns) FROM messages WHERE id = ?")
+            .fetchOne(entry.messageID, read: MessageRecord.init(columns:))
+    }
+
+    /// Deletes a settled send's outbox row; false when it was gone already.
+    private func removeFromOutbox(_ entry: OutboxEntry) throws -> Bool {
+        try DirectStatement(db, sql: "DELETE FROM outbox WHERE id = ?").execute(entry.id)
+        return db.changesCount > 0
     }
 
     /// Applies a receipt for one of our sends, found by the provider's id within

@@ -47,11 +47,10 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
         createdAt = Date(storageSeconds: row[15])
     }
 
-    /// Where replies go: the group, else the phone when known, else the user id (SPEC §3).
-    var replyAddress: (to: String, isUserID: Bool) {
-        if isGroup { return (contactID, false) }
-        if let contactPhone { return (contactPhone, false) }
-        return (contactUserID ?? contactID, contactUserID != nil)
+    /// Who owns it and where replies go.
+    var route: ReplyRoute {
+        ReplyRoute(conversation: id, instanceID: instanceID, isGroup: isGroup, contactID: contactID, phone: contactPhone,
+                   userID: contactUserID)
     }
 
     func view(tags: [String]) -> ConversationView {

@@ -16,20 +16,24 @@ public struct InstanceRecord: Sendable, Equatable, FetchableRecord {
     public var createdAt: Date
     public var updatedAt: Date
 
+    /// The columns `init(row:)` reads, in its order (rows are decoded by position).
+    static let columns = "id, company_id, name, phone_number, status, qr_code, connector, config, created_at, updated_at"
+
+    /// A row that starts with `columns`.
     public init(row: Row) {
-        id = row["id"]; companyID = row["company_id"]; name = row["name"]; phoneNumber = row["phone_number"]
-        status = InstanceStatus(rawValue: row["status"]) ?? .disconnected
-        qrCode = row["qr_code"]; connector = row["connector"]
-        let configText: String = row["config"]
+        id = row[0]; companyID = row[1]; name = row[2]; phoneNumber = row[3]
+        status = InstanceStatus(rawValue: row[4]) ?? .disconnected
+        qrCode = row[5]; connector = row[6]
+        let configText: String = row[7]
         config = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(configText.utf8))) ?? [:]
-        createdAt = Date(storageSeconds: row["created_at"]); updatedAt = Date(storageSeconds: row["updated_at"])
+        createdAt = Date(storageSeconds: row[8]); updatedAt = Date(storageSeconds: row[9])
     }
 
     /// What scripts see of it.
     public var info: InstanceInfo { InstanceInfo(id: id, name: name, phoneNumber: phoneNumber) }
 
     static func fetch(_ db: Database, id: InstanceID) throws -> InstanceRecord? {
-        try fetchOne(db, cachedSQL: "SELECT * FROM instances WHERE id = ?", arguments: [id])
+        try fetchOne(db, cachedSQL: "SELECT \(columns) FROM instances WHERE id = ?", arguments: [id])
     }
 }
 

@@ -28,14 +28,27 @@ public struct MessageRecord: Sendable, Equatable, FetchableRecord {
         status, reason, created_at
         """
 
+    /// A message as this process has just written it, so it need not be read back.
+    init(id: MessageRowID, instanceID: InstanceID, conversationID: ConversationID, whatsappID: String?,
+         direction: Direction, sender: String?, content: String, mediaURL: String?, mediaType: String?,
+         status: DeliveryStatus?, reason: String? = nil, createdAt: Date) {
+        self.id = id; self.instanceID = instanceID; self.conversationID = conversationID
+        self.whatsappID = whatsappID; self.direction = direction; self.sender = sender; self.content = content
+        self.mediaURL = mediaURL; self.mediaType = mediaType; self.status = status; self.reason = reason
+        self.createdAt = createdAt
+    }
+
     /// A row that starts with `columns`.
-    public init(row: Row) {
-        id = row[0]; instanceID = row[1]; conversationID = row[2]
-        whatsappID = row[3]
-        direction = Direction(rawValue: row[4]) ?? .inbound
-        sender = row[5]; content = row[6]; mediaURL = row[7]; mediaType = row[8]
-        status = (row[9] as String?).flatMap(DeliveryStatus.init(rawValue:))
-        reason = row[10]; createdAt = Date(storageSeconds: row[11])
+    public init(row: Row) { self.init(columns: row) }
+
+    /// A row that starts with `columns`, from GRDB or stepped directly.
+    init(columns row: some PositionalRow) {
+        id = row[column: 0]; instanceID = row[column: 1]; conversationID = row[column: 2]
+        whatsappID = row[column: 3]
+        direction = Direction(rawValue: row[column: 4]) ?? .inbound
+        sender = row[column: 5]; content = row[column: 6]; mediaURL = row[column: 7]; mediaType = row[column: 8]
+        status = (row[column: 9] as String?).flatMap(DeliveryStatus.init(rawValue:))
+        reason = row[column: 10]; createdAt = Date(storageSeconds: row[column: 11])
     }
 
     static func fetch(_ db: Database, id: MessageRowID) throws -> MessageRecord? {

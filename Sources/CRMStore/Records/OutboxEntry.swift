@@ -13,14 +13,21 @@ public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
     public var attempts: Int
     public var message: OutgoingMessage
 
+    /// The columns `init(row:)` reads, in its order (rows are decoded by
+    /// position); `last_inbound_at` comes from the conversation.
+    static let columns = """
+        id, instance_id, conversation_id, message_id, attempts, recipient, recipient_is_user_id, is_group, content, \
+        last_inbound_at
+        """
+
+    /// A row that starts with `columns`.
     public init(row: Row) {
-        id = row["id"]; instanceID = row["instance_id"]; conversationID = row["conversation_id"]
-        messageID = row["message_id"]; attempts = row["attempts"]
-        let contentText: String = row["content"]
+        id = row[0]; instanceID = row[1]; conversationID = row[2]; messageID = row[3]; attempts = row[4]
+        let contentText: String = row[8]
         let content = (try? JSONDecoder().decode(OutgoingContent.self, from: Data(contentText.utf8))) ?? OutgoingContent()
-        message = OutgoingMessage(instanceID: instanceID, idempotencyKey: Self.idempotencyKey(id), to: row["recipient"],
-                                  isGroup: row["is_group"], content: content, toUserID: row["recipient_is_user_id"],
-                                  lastInboundAt: (row["last_inbound_at"] as Double?).map(Date.init(storageSeconds:)))
+        message = OutgoingMessage(instanceID: instanceID, idempotencyKey: Self.idempotencyKey(id), to: row[5],
+                                  isGroup: row[7], content: content, toUserID: row[6],
+                                  lastInboundAt: (row[9] as Double?).map(Date.init(storageSeconds:)))
     }
 
     public static func idempotencyKey(_ id: Int64) -> String { "outbox-\(id)" }

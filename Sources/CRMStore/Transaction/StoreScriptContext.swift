@@ -6,9 +6,11 @@ import GRDB
 /// kv writes of earlier events of the same batch. Scoped to one instance: a
 /// conversation of another instance reads as nil.
 struct StoreScriptContext: ScriptContext {
-    let db: Database
+    let transaction: StoreTransaction
     let instance: InstanceInfo
     let now: Date
+
+    private var db: Database { transaction.db }
 
     func kv(_ key: String) -> JSONValue? {
         guard let text = try? String.fetchOne(db.cachedStatement(sql: """
@@ -20,5 +22,11 @@ struct StoreScriptContext: ScriptContext {
     func conversation(_ id: ConversationID) -> ConversationView? {
         guard let record = try? ConversationRecord.fetch(db, id: id), record.instanceID == instance.id else { return nil }
         return record.view(tags: (try? ConversationRecord.tags(db, conversation: id)) ?? [])
+    }
+
+    /// From the transaction's routes: the event's own conversation was routed
+    /// when its message was stored, so a reply reads nothing.
+    func owns(_ id: ConversationID) -> Bool {
+        (try? transaction.route(id))?.instanceID == instance.id
     }
 }

@@ -3,27 +3,43 @@ import Foundation
 import GRDB
 
 extension StoreTransaction {
-    /// Commits what a script of `instance` asked for. Every conversation named
-    /// is checked first to belong to that instance; when one does not, nothing
-    /// is written and `conversationOfAnotherInstance` (or `conversationNotFound`)
-    /// is thrown.
+    /// Commits what a script of `instance` asked for: `approve`, then `write`.
+    /// - Throws: a `StoreError` refusal, with nothing written.
     /// - Returns: the outbound messages queued, for live updates.
     @discardableResult
     public func apply(_ actions: [ScriptAction], instance: InstanceRecord, at now: Date) throws -> [MessageRecord] {
-        var conversations: [ConversationID: ConversationRecord] = [:]
+        try write(approve(actions, instance: instance), at: now)
+    }
+
+    /// Looks for every reason to refuse an event's actions before any of them
+    /// is written: each conversation named must belong to `instance`, each send
+    /// must have something to send. Refusing here is what keeps an event all
+    /// or nothing without a savepoint around its writes.
+    /// - Throws: `conversationOfAnotherInstance`, `conversationNotFound` or
+    ///   `emptyMessage`; nothing has been written.
+    public func approve(_ actions: [ScriptAction], instance: InstanceRecord) throws -> ApprovedActions {
         for action in actions {
-            guard let id = action.conversation, conversations[id] == nil else { continue }
-            guard let record = try ConversationRecord.fetch(db, id: id) else { throw StoreError.conversationNotFound(id) }
-            guard record.instanceID == instance.id else {
+            guard let id = action.conversation else { continue }
+            guard let route = try route(id) else { throw StoreError.conversationNotFound(id) }
+            guard route.instanceID == instance.id else {
                 throw StoreError.conversationOfAnotherInstance(conversation: id, instance: instance.id)
             }
-            conversations[id] = record
+            if case .send(_, let content) = action { _ = try Self.storedText(of: content, in: id) }
         }
+        return ApprovedActions(actions: actions, instance: instance)
+    }
+
+    /// Writes approved actions. Whatever fails here is the database failing,
+    /// not a refusal: the caller lets it fail the whole transaction.
+    /// - Returns: the outbound messages queued, for live updates.
+    @discardableResult
+    public func write(_ approved: ApprovedActions, at now: Date) throws -> [MessageRecord] {
+        let instance = approved.instance
         var queued: [MessageRecord] = []
-        for action in actions {
+        for action in approved.actions {
             switch action {
             case .send(let id, let content):
-                queued.append(try queueSend(content, in: conversations[id]!, byOperator: false, at: now))
+                queued.append(try queueSend(content, via: route(id)!, byOperator: false, at: now))
             case .tag(let id, let tag):
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO tags(company_id, name) VALUES (?, ?)")
                     .execute(arguments: [instance.companyID, tag])
@@ -49,32 +65,42 @@ extension StoreTransaction {
         return queued
     }
 
-    /// Stores an outbound message (`queued`) and its outbox row, addressed from
-    /// the conversation itself: the instance that owns it, the phone when known,
-    /// else the user id, or the group.
-    func queueSend(_ content: OutgoingContent, in conversation: ConversationRecord, byOperator: Bool,
+    /// Stores an outbound message (`queued`) and its outbox row, addressed by
+    /// the conversation's route: the instance that owns it, the phone when
+    /// known, else the user id, or the group.
+    func queueSend(_ content: OutgoingContent, via route: ReplyRoute, byOperator: Bool,
                    at now: Date) throws -> MessageRecord {
-        let text = content.text ?? content.media?.caption ?? content.template.map { "[template \($0.name)]" } ?? ""
-        guard !text.isEmpty || content.media != nil else { throw StoreError.emptyMessage(conversation.id) }
-        try db.cachedStatement(sql: """
+        let text = try Self.storedText(of: content, in: route.conversation)
+        let at = now.storageSeconds
+        try DirectStatement(db, sql: """
             INSERT INTO messages(instance_id, conversation_id, direction, content, media_url, media_type, status, created_at)
             VALUES (?, ?, 'out', ?, ?, ?, 'queued', ?)
-            """).execute(arguments: [conversation.instanceID, conversation.id, text, content.media?.url,
-                                     content.media?.type, now.storageSeconds])
+            """).execute(route.instanceID, route.conversation, text, content.media?.url, content.media?.type, at)
         let messageID = db.lastInsertedRowID
-        let address = conversation.replyAddress
-        try db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             INSERT INTO outbox(instance_id, conversation_id, message_id, recipient, recipient_is_user_id, is_group,
                                content, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [conversation.instanceID, conversation.id, messageID, address.to, address.isUserID,
-                                     conversation.isGroup, Self.json(content), now.storageSeconds, now.storageSeconds])
-        try db.cachedStatement(sql: """
+            """).execute(route.instanceID, route.conversation, messageID, route.to, route.toUserID, route.isGroup,
+                         content.storedJSON, at, at)
+        try DirectStatement(db, sql: """
             UPDATE conversations SET last_message_at = max(last_message_at, ?1),
               last_operator_reply_at = CASE WHEN ?2 THEN ?1 ELSE last_operator_reply_at END
             WHERE id = ?3
-            """).execute(arguments: [now.storageSeconds, byOperator, conversation.id])
-        return try MessageRecord.fetch(db, id: messageID)!
+            """).execute(at, byOperator, route.conversation)
+        return MessageRecord(id: messageID, instanceID: route.instanceID, conversationID: route.conversation,
+                             whatsappID: nil, direction: .outbound, sender: nil, content: text,
+                             mediaURL: content.media?.url, mediaType: content.media?.type, status: .queued,
+                             createdAt: Date(storageSeconds: at))
+    }
+
+    /// The text a send is stored with: its text, else the media's caption, else
+    /// the template's name.
+    /// - Throws: `emptyMessage` when there is neither text nor media.
+    static func storedText(of content: OutgoingContent, in conversation: ConversationID) throws -> String {
+        let text = content.text ?? content.media?.caption ?? content.template.map { "[template \($0.name)]" } ?? ""
+        guard !text.isEmpty || content.media != nil else { throw StoreError.emptyMessage(conversation) }
+        return text
     }
 
     private func setKV(_ key: String, _ value: JSONValue?, instance: InstanceID) throws {

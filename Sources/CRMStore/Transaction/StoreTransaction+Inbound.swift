@@ -20,34 +20,49 @@ extension StoreTransaction {
         guard instance.status == .connected else {
             throw StoreError.instanceNotConnected(instance.id, status: instance.status)
         }
-        if let existing = try MessageRowID.fetchOne(db.cachedStatement(sql: """
+        if let existing = try DirectStatement(db, sql: """
             SELECT id FROM messages WHERE instance_id = ? AND whatsapp_message_id = ?
-            """), arguments: [instance.id, message.whatsappID]) {
+            """).fetchOne(instance.id, message.whatsappID, read: { row -> MessageRowID in row[column: 0] }) {
             return .duplicate(existing)
         }
-        let conversation = try upsertConversation(for: message, instance: instance)
+        let route = try upsertConversation(for: message, instance: instance)
+        routes[route.conversation] = route
         let sender = message.group != nil ? (message.sender?.contactID ?? message.senderName) : message.contact.contactID
-        try db.cachedStatement(sql: """
+        let content = message.text.isEmpty ? (message.media?.caption ?? "") : message.text
+        let at = message.at.storageSeconds
+        try DirectStatement(db, sql: """
             INSERT INTO messages(instance_id, conversation_id, whatsapp_message_id, direction, sender, content,
                                  media_url, media_type, created_at)
             VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?)
-            """).execute(arguments: [instance.id, conversation, message.whatsappID, sender,
-                                     message.text.isEmpty ? (message.media?.caption ?? "") : message.text,
-                                     message.media?.url, message.media?.type, message.at.storageSeconds])
-        let stored = try MessageRecord.fetch(db, id: db.lastInsertedRowID)!
+            """).execute(instance.id, route.conversation, message.whatsappID, sender, content, message.media?.url,
+                         message.media?.type, at)
+        let stored = MessageRecord(id: db.lastInsertedRowID, instanceID: instance.id, conversationID: route.conversation,
+                                   whatsappID: message.whatsappID, direction: .inbound, sender: sender, content: content,
+                                   mediaURL: message.media?.url, mediaType: message.media?.type, status: nil,
+                                   createdAt: Date(storageSeconds: at))
         return .stored(stored, companyID: instance.companyID)
     }
 
     /// Finds the conversation by group id, or by phone or user id — whichever is
     /// known — linking the identifiers (SPEC §3): one person is never two
     /// conversations on one instance.
-    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord) throws -> ConversationID {
+    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord) throws -> ReplyRoute {
         let at = message.at.storageSeconds
         if let group = message.group {
             return try upsertGroup(group, instance: instance, at: at)
         }
         let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
         let userID = message.contact.userID
+        if let phone, userID == nil {
+            guard let route = try DirectStatement(db, sql: """
+                SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_phone = ? AND is_group = 0
+                """).fetchOne(instance.id, phone, read: ReplyRoute.init) else {
+                return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
+            }
+            try DirectStatement(db, sql: Self.touchKnownPhone)
+                .execute(message.contact.username, message.contactName, at, route.conversation)
+            return route
+        }
         let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
         let byUser = try userID.flatMap { try conversationID(instance.id, column: "contact_user_id", value: $0) }
         let found: ConversationID?
@@ -59,32 +74,59 @@ extension StoreTransaction {
         }
         guard let id = found else {
             guard let contactID = phone ?? userID else { throw StoreError.missingContact(message.whatsappID) }
-            try db.cachedStatement(sql: """
-                INSERT INTO conversations(instance_id, company_id, contact_id, contact_phone, contact_user_id,
-                                          contact_username, contact_name, last_message_at, last_inbound_at,
-                                          unread_count, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-                """).execute(arguments: [instance.id, instance.companyID, contactID, phone, userID,
-                                         message.contact.username, message.contactName, at, at, at])
-            return db.lastInsertedRowID
+            return try insertConversation(for: message, instance: instance, contactID: contactID, at: at)
         }
-        try db.cachedStatement(sql: """
-            UPDATE conversations SET
-              contact_phone = coalesce(contact_phone, ?1),
-              contact_user_id = coalesce(contact_user_id, ?2),
-              contact_id = coalesce(contact_phone, ?1, contact_id),
-              contact_username = coalesce(?3, contact_username),
-              contact_name = coalesce(?4, contact_name),
-              last_message_at = max(last_message_at, ?5),
-              last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
-              unread_count = unread_count + 1
-            WHERE id = ?6
-            """).execute(arguments: [phone, userID, message.contact.username, message.contactName, at, id])
-        return id
+        try DirectStatement(db, sql: Self.touchLinking)
+            .execute(phone, userID, message.contact.username, message.contactName, at, id)
+        return try ReplyRoute.fetch(db, id: id)!
     }
 
-    private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ConversationID {
+    /// A new conversation of a contact, with its first message counted unread.
+    private func insertConversation(for message: InboundMessage, instance: InstanceRecord, contactID: String,
+                                    at: Double) throws -> ReplyRoute {
+        let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
         try db.cachedStatement(sql: """
+            INSERT INTO conversations(instance_id, company_id, contact_id, contact_phone, contact_user_id,
+                                      contact_username, contact_name, last_message_at, last_inbound_at,
+                                      unread_count, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+            """).execute(arguments: [instance.id, instance.companyID, contactID, phone, message.contact.userID,
+                                     message.contact.username, message.contactName, at, at, at])
+        return ReplyRoute(conversation: db.lastInsertedRowID, instanceID: instance.id, isGroup: false,
+                          contactID: contactID, phone: phone, userID: message.contact.userID)
+    }
+
+    /// A conversation's update for one more inbound message: identifiers
+    /// linked, times moved, one more unread.
+    private static let touchLinking = """
+        UPDATE conversations SET
+          contact_phone = coalesce(contact_phone, ?1),
+          contact_user_id = coalesce(contact_user_id, ?2),
+          contact_id = coalesce(contact_phone, ?1, contact_id),
+          contact_username = coalesce(?3, contact_username),
+          contact_name = coalesce(?4, contact_name),
+          last_message_at = max(last_message_at, ?5),
+          last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
+          unread_count = unread_count + 1
+        WHERE id = ?6
+        """
+
+    /// The same update for a contact known by phone alone, which most are:
+    /// there is nothing to link, and a phone already is the contact id of its
+    /// conversation, so leaving the identifiers out of the SET spares SQLite
+    /// rewriting their three indexes.
+    private static let touchKnownPhone = """
+        UPDATE conversations SET
+          contact_username = coalesce(?1, contact_username),
+          contact_name = coalesce(?2, contact_name),
+          last_message_at = max(last_message_at, ?3),
+          last_inbound_at = max(coalesce(last_inbound_at, ?3), ?3),
+          unread_count = unread_count + 1
+        WHERE id = ?4
+        """
+
+    private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ReplyRoute {
+        try DirectStatement(db, sql: """
             INSERT INTO conversations(instance_id, company_id, contact_id, is_group, group_name, last_message_at,
                                       last_inbound_at, unread_count, created_at)
             VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5, 1, ?5)
@@ -93,10 +135,10 @@ extension StoreTransaction {
               last_message_at = max(last_message_at, excluded.last_message_at),
               last_inbound_at = max(coalesce(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at),
               unread_count = unread_count + 1
-            """).execute(arguments: [instance.id, instance.companyID, group.id, group.name, at])
-        return try ConversationID.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM conversations WHERE instance_id = ? AND contact_id = ?
-            """), arguments: [instance.id, group.id])!
+            """).execute(instance.id, instance.companyID, group.id, group.name, at)
+        return try DirectStatement(db, sql: """
+            SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_id = ?
+            """).fetchOne(instance.id, group.id, read: ReplyRoute.init)!
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
@@ -109,6 +151,7 @@ extension StoreTransaction {
     /// once a message shows both belong to one person.
     private func merge(_ source: ConversationID, into target: ConversationID) throws {
         guard let old = try ConversationRecord.fetch(db, id: source) else { return }
+        routes[source] = nil
         for sql in ["UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2",
                     "UPDATE outbox SET conversation_id = ?1 WHERE conversation_id = ?2",
                     """

@@ -10,6 +10,9 @@ import GRDB
 public final class StoreTransaction {
     let db: Database
     private var instances: [InstanceID: InstanceRecord] = [:]
+    /// The route of every conversation this transaction has looked up or
+    /// written an inbound message to (see `ReplyRoute` for why it stays true).
+    var routes: [ConversationID: ReplyRoute] = [:]
 
     init(db: Database) { self.db = db }
 
@@ -21,20 +24,18 @@ public final class StoreTransaction {
         return record
     }
 
-    /// Runs `body` so that when it throws, its writes are undone and the rest of
-    /// the transaction stands.
-    public func undoingOnFailure<T>(_ body: () throws -> T) throws -> T {
-        var result: T?
-        try db.inSavepoint {
-            result = try body()
-            return .commit
-        }
-        return result!
+    /// Who owns a conversation and where its replies go, read at most once per
+    /// transaction; nil when it does not exist.
+    func route(_ id: ConversationID) throws -> ReplyRoute? {
+        if let cached = routes[id] { return cached }
+        let route = try ReplyRoute.fetch(db, id: id)
+        routes[id] = route
+        return route
     }
 
     /// What scripts of `instance` may read, seeing this transaction's writes.
     public func scriptContext(for instance: InstanceRecord, now: Date) -> ScriptContext {
-        StoreScriptContext(db: db, instance: instance.info, now: now)
+        StoreScriptContext(transaction: self, instance: instance.info, now: now)
     }
 
     /// Keeps a script failure for the API and the inbox (`script_errors`).

@@ -1,19 +1,21 @@
 import Foundation
 
-/// Writes JSON straight into bytes, for the answers that are lists of many
-/// rows (the inbox, a conversation's messages). Foundation's `JSONEncoder`
-/// builds a tree of boxed values per field first and costs more than the
-/// query behind the answer; the shapes here are fixed, so they write
-/// themselves. Output matches `Response.json`'s encoder: every field present
-/// (`null` when unknown), dates in ISO-8601 UTC to the second, `/` unescaped.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// Writes JSON straight into bytes, for fixed shapes on hot paths: the
+/// answers that are lists of many rows (the inbox, a conversation's
+/// messages) and the content of every queued send. Foundation's
+/// `JSONEncoder` builds a tree of boxed values per field first and costs more
+/// than the query behind the answer; the shapes here are fixed, so they write
+/// themselves. The API's answers written this way match `Response.json`'s
+/// encoder: every field present (`null` when unknown), dates in ISO-8601 UTC
+/// to the second, `/` unescaped.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
     /// Whether the next member of the open object or array is its first.
     private var first = true
 
-    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
-    mutating func object(_ members: (inout JSONWriter) -> Void) {
+    public mutating func object(_ members: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         first = true
@@ -22,7 +24,7 @@ struct JSONWriter {
         first = false
     }
 
-    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONWriter, Element) -> Void) {
+    public mutating func array<Element>(_ elements: [Element], _ write: (inout JSONWriter, Element) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "["))
         first = true
@@ -32,7 +34,7 @@ struct JSONWriter {
     }
 
     /// Starts a member of the open object; its value is written next.
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -41,7 +43,7 @@ struct JSONWriter {
         first = true
     }
 
-    mutating func string(_ text: String?) {
+    public mutating func string(_ text: String?) {
         separate()
         guard var text else { return writeNull() }
         bytes.append(UInt8(ascii: "\""))
@@ -73,7 +75,7 @@ struct JSONWriter {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
-    mutating func integer<Number: BinaryInteger>(_ number: Number?) {
+    public mutating func integer<Number: BinaryInteger>(_ number: Number?) {
         separate()
         guard let number else { return writeNull() }
         var value = Int64(number)
@@ -91,13 +93,13 @@ struct JSONWriter {
         digits(Int(value), width)
     }
 
-    mutating func bool(_ flag: Bool) {
+    public mutating func bool(_ flag: Bool) {
         separate()
         bytes.append(contentsOf: (flag ? "true" : "false").utf8)
     }
 
     /// `2026-11-29T06:20:04Z`: ISO-8601 in UTC, whole seconds.
-    mutating func date(_ date: Date?) {
+    public mutating func date(_ date: Date?) {
         separate()
         guard let date else { return writeNull() }
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
@@ -118,7 +120,7 @@ struct JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
     }
 
-    mutating func null() {
+    public mutating func null() {
         separate()
         writeNull()
     }
@@ -141,9 +143,4 @@ struct JSONWriter {
     private mutating func separate() {
         if first { first = false } else { bytes.append(UInt8(ascii: ",")) }
     }
-}
-
-/// A shape that writes itself with `JSONWriter`; `Response.json` prefers it.
-protocol JSONWritable {
-    func write(to json: inout JSONWriter)
 }

@@ -1,0 +1,88 @@
+import GRDB
+import GRDBSQLite
+
+/// A statement of the message pipeline's hot path, bound and stepped through
+/// the sqlite3 C API. GRDB still prepares and caches it; what goes around
+/// GRDB is the per-call work of `StatementArguments` (an array of boxed
+/// values), of row cursors (a dictionary of column names built per query) and
+/// of its bookkeeping for observers and read regions, which this store does
+/// not use. Writing one row costs less in SQLite than that did.
+///
+/// The same statements leave out `RETURNING`: SQLite buffers those rows in an
+/// ephemeral table opened per call, which costs more than reading the row
+/// again by its key.
+///
+/// Only for use inside a write transaction: it refuses to run outside one, so
+/// that a transaction SQLite has rolled back after an error can never go on
+/// as single statements committed one by one.
+struct DirectStatement {
+    private let statement: Statement
+    private let connection: OpaquePointer
+
+    /// The cached statement for `sql`, checked to be inside a transaction.
+    init(_ db: Database, sql: String) throws {
+        guard let connection = db.sqliteConnection, sqlite3_get_autocommit(connection) == 0 else {
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "not inside a transaction", sql: sql)
+        }
+        self.connection = connection
+        statement = try db.cachedStatement(sql: sql)
+    }
+
+    private var handle: OpaquePointer { statement.sqliteStatement }
+
+    /// Binds `values` to `?1`, `?2`… and runs the statement to its end.
+    func execute<each Value: DirectArgument>(_ values: repeat each Value) throws {
+        bind(repeat each values)
+        defer { finish() }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_DONE: return
+            case SQLITE_ROW: continue
+            case let code: throw failure(code)
+            }
+        }
+    }
+
+    /// Binds `values`, runs the statement and reads its first row, if any.
+    func fetchOne<Result, each Value: DirectArgument>(_ values: repeat each Value,
+                                                       read: (DirectRow) -> Result) throws -> Result? {
+        bind(repeat each values)
+        defer { finish() }
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return read(DirectRow(handle: handle))
+        case SQLITE_DONE: return nil
+        case let code: throw failure(code)
+        }
+    }
+
+    private func bind<each Value: DirectArgument>(_ values: repeat each Value) {
+        var index: Int32 = 0
+        for value in repeat each values {
+            index += 1
+            value.bind(to: handle, at: index)
+        }
+    }
+
+    /// Leaves the statement as the cache expects it: reset, nothing bound.
+    private func finish() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
+                      message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+    }
+}
+
+/// The current row of a `DirectStatement`, read by position.
+struct DirectRow: PositionalRow {
+    fileprivate let handle: OpaquePointer
+
+    subscript<Value: DatabaseValueConvertible & StatementColumnConvertible>(column index: Int) -> Value {
+        guard let value = Value.fromStatement(handle, atUncheckedIndex: Int32(index)) else {
+            preconditionFailure("column \(index) does not hold a \(Value.self)")
+        }
+        return value
+    }
+}
