@@ -53,14 +53,18 @@ final class LuaPatternTests: XCTestCase {
         XCTAssertEqual(try state.call(code), [.integer(4000), .integer(36_000), .integer(27)])
     }
 
+    /// A lazy chain that backtracks through every split of its subject; the
+    /// find is on line 2.
+    static let backtrackingFind = """
+        local subject = string.rep("a", 5000)
+        return subject:find(".-.-.-.-.-.-b")
+        """
+
     func test_backtrackingPatternStopsAtTheInstructionLimit() throws {
         var limits = LuaLimits()
         limits.instructionsPerCall = 1_000_000
         let state = try LuaState(limits: limits)
-        let code = try state.load("""
-        local subject = string.rep("a", 5000)
-        return subject:find(".-.-.-.-.-.-b")
-        """, chunk: "bot/main.lua")
+        let code = try state.load(Self.backtrackingFind, chunk: "bot/main.lua")
         XCTAssertThrowsError(try state.call(code)) { error in
             let error = error as? LuaError
             XCTAssertEqual(error?.kind, .instructionLimit)
@@ -73,10 +77,7 @@ final class LuaPatternTests: XCTestCase {
         limits.instructionsPerCall = 0
         limits.timePerCall = .milliseconds(50)
         let state = try LuaState(limits: limits)
-        let code = try state.load("""
-        local subject = string.rep("a", 5000)
-        return subject:find(".-.-.-.-.-.-b")
-        """, chunk: "bot/main.lua")
+        let code = try state.load(Self.backtrackingFind, chunk: "bot/main.lua")
         XCTAssertThrowsError(try state.call(code)) { error in
             let error = error as? LuaError
             XCTAssertEqual(error?.kind, .timeLimit)
