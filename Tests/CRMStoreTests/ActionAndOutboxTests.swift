@@ -92,6 +92,50 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertEqual(queued, try temporary.store.pool.read { db in try MessageRecord.fetch(db, id: queued.id) })
     }
 
+    /// The claim first reads the oldest due sends; when one instance's backlog
+    /// fills that read, the others' sends must still be found.
+    func test_claimKeepsEachInstancesShareWhenOneBacklogFillsIt() async throws {
+        let temporary = try TemporaryStore()
+        let busy = try temporary.connectedInstance(phone: "5511999998888")
+        let quiet = try temporary.connectedInstance(company: busy.companyID, phone: "5511988887777")
+        guard case .stored(let first, _) = try temporary.ingest(inbound(busy, id: "w1", phone: "5511977770000")),
+              case .stored(let second, _) = try temporary.ingest(inbound(quiet, id: "w1", phone: "5511966660000")) else {
+            return XCTFail("not stored")
+        }
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for round in 0..<5 {
+            _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "busy \(round)"), to: first.conversationID,
+                                                      company: busy.companyID, at: start.addingTimeInterval(Double(round)))
+        }
+        _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "quiet"), to: second.conversationID,
+                                                  company: quiet.companyID, at: start.addingTimeInterval(10))
+        let skipped = try await temporary.store.claimDueSends(limit: 10, skipping: [busy.id])
+        XCTAssertEqual(skipped.map(\.message.content.text), ["quiet"])
+        let shared = try await temporary.store.claimDueSends(limit: 3, perInstance: 2)
+        XCTAssertEqual(shared.map(\.message.content.text), ["busy 0", "busy 1"], "quiet's send was claimed already")
+        let rest = try await temporary.store.claimDueSends(limit: 2)
+        XCTAssertEqual(rest.map(\.message.content.text), ["busy 2", "busy 3"])
+    }
+
+    func test_claimFindsAQuietInstanceBehindABacklog() async throws {
+        let temporary = try TemporaryStore()
+        let busy = try temporary.connectedInstance(phone: "5511999998888")
+        let quiet = try temporary.connectedInstance(company: busy.companyID, phone: "5511988887777")
+        guard case .stored(let first, _) = try temporary.ingest(inbound(busy, id: "w1", phone: "5511977770000")),
+              case .stored(let second, _) = try temporary.ingest(inbound(quiet, id: "w1", phone: "5511966660000")) else {
+            return XCTFail("not stored")
+        }
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for round in 0..<5 {
+            _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "busy \(round)"), to: first.conversationID,
+                                                      company: busy.companyID, at: start.addingTimeInterval(Double(round)))
+        }
+        _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "quiet"), to: second.conversationID,
+                                                  company: quiet.companyID, at: start.addingTimeInterval(10))
+        let claimed = try await temporary.store.claimDueSends(limit: 3, perInstance: 2)
+        XCTAssertEqual(claimed.map(\.message.content.text), ["busy 0", "busy 1", "quiet"])
+    }
+
     func test_claimedButUnconfirmedSendsComeBackAfterRestart() async throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
