@@ -44,7 +44,7 @@ public final class MessagePipeline: Sendable {
         self.configuration = configuration
         self.connectors = connectors
         self.onCommitted = onCommitted
-        outbox = OutboxWorker(store: store, configuration: configuration, connectors: connectors)
+        outbox = OutboxWorker(configuration: configuration, connectors: connectors)
         timers = TimerScheduler(store: store, pollInterval: configuration.pollInterval)
     }
 
@@ -105,7 +105,7 @@ public final class MessagePipeline: Sendable {
     public func send(_ content: OutgoingContent, to conversation: ConversationID, company: Int64) throws -> MessageRecord {
         let message = try store.queueOperatorSend(content, to: conversation, company: company)
         onCommitted([.messageStored(message, companyID: company)])
-        outbox.wake()
+        outbox.noteWaiting(message.instanceID)
         return message
     }
 

@@ -2,7 +2,7 @@ import CRMCore
 import Foundation
 import GRDB
 
-extension CRMStore {
+extension StoreTransaction {
     /// Takes up to `limit` due sends, oldest first, marking them `sending` so no
     /// other claim returns them.
     /// - Parameters:
@@ -10,24 +10,19 @@ extension CRMStore {
     ///   - perInstance: most sends of one instance, so one number's backlog
     ///     cannot fill the claim and hold back the others (SPEC §2.5).
     ///   - skipping: instances that already have their share in flight.
-    ///
-    /// Asynchronous so that the outbox loop, waiting for the writer while it
-    /// commits a batch, holds no thread of the cooperative pool.
     public func claimDueSends(now: Date = Date(), limit: Int, perInstance: Int = .max,
-                              skipping: Set<InstanceID> = []) async throws -> [OutboxEntry] {
-        let claimed = try await pool.write { db in
-            var sends = try Self.oldestDueSends(db, now: now, limit: limit)
-            let shares = Self.shares(of: sends, perInstance: perInstance, skipping: skipping)
-            if shares.count < sends.count, sends.count == limit {
-                sends = try Self.dueSendsByShare(db, now: now, limit: limit, perInstance: perInstance, skipping: skipping)
-            } else {
-                sends = shares
-            }
-            let claim = try DirectStatement(db, sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
-            for send in sends { try claim.execute(send.id) }
-            return sends
+                              skipping: Set<InstanceID> = []) throws -> SendClaim {
+        let oldest = try Self.oldestDueSends(db, now: now, limit: limit)
+        var sends = Self.shares(of: oldest, perInstance: perInstance, skipping: skipping)
+        let taken = Set(sends.map(\.id))
+        let passedOver = Set(oldest.filter { !taken.contains($0.id) }.map(\.instanceID))
+        let readAll = oldest.count < limit
+        if !readAll, sends.count < oldest.count {
+            sends = try Self.dueSendsByShare(db, now: now, limit: limit, perInstance: perInstance, skipping: skipping)
         }
-        return claimed.map(OutboxEntry.init)
+        let claim = try DirectStatement(db, sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
+        for send in sends { try claim.execute(send.id) }
+        return SendClaim(sends: sends, readAll: readAll, passedOver: passedOver)
     }
 
     /// The oldest due sends, straight from the index. When they are all there
@@ -73,6 +68,9 @@ extension CRMStore {
             """, arguments: arguments).map(DueSend.init(columns:))
     }
 
+}
+
+extension CRMStore {
     /// After a restart: sends claimed but never confirmed go back to the queue.
     /// Handing them over again is safe because the connector deduplicates by key.
     @discardableResult
@@ -152,4 +150,21 @@ extension StoreTransaction {
         case .failed: return 4
         }
     }
+}
+
+/// What one claim took, and what it tells about the sends it left.
+public struct SendClaim: Sendable {
+    let sends: [DueSend]
+    /// Whether the claim read every due send, so that `passedOver` names
+    /// every instance that still has one waiting.
+    public let readAll: Bool
+    /// Instances whose due sends the claim left: skipped, or over their share.
+    public let passedOver: Set<InstanceID>
+
+    /// The instance of each send claimed, in order, without decoding them.
+    public var instances: [InstanceID] { sends.map(\.instanceID) }
+
+    /// The sends claimed, oldest first. Their content is decoded here, so
+    /// read this after the claim's transaction, not in it.
+    public var entries: [OutboxEntry] { sends.map(OutboxEntry.init) }
 }

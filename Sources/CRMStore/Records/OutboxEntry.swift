@@ -24,6 +24,16 @@ public struct OutboxEntry: Sendable, Equatable {
                                   lastInboundAt: due.lastInboundAt.map(Date.init(storageSeconds:)))
     }
 
+    /// A send just queued and claimed in the same transaction: everything a
+    /// claim would read back is at hand.
+    init(id: Int64, route: ReplyRoute, message: MessageRecord, content: OutgoingContent) {
+        self.id = id; instanceID = route.instanceID; conversationID = route.conversation; messageID = message.id
+        attempts = 0
+        self.message = OutgoingMessage(instanceID: instanceID, idempotencyKey: Self.idempotencyKey(id), to: route.to,
+                                       isGroup: route.isGroup, content: content, toUserID: route.toUserID,
+                                       lastInboundAt: route.lastInboundAt.map(Date.init(storageSeconds:)))
+    }
+
     public static func idempotencyKey(_ id: Int64) -> String { "outbox-\(id)" }
 }
 

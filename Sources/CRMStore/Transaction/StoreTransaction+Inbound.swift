@@ -54,13 +54,14 @@ extension StoreTransaction {
         let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
         let userID = message.contact.userID
         if let phone, userID == nil {
-            guard let route = try DirectStatement(db, sql: """
+            guard var route = try DirectStatement(db, sql: """
                 SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_phone = ? AND is_group = 0
                 """).fetchOne(instance.id, phone, read: ReplyRoute.init) else {
                 return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
             }
             try DirectStatement(db, sql: Self.touchKnownPhone)
                 .execute(message.contact.username, message.contactName, at, route.conversation)
+            route.lastInboundAt = max(route.lastInboundAt ?? at, at)
             return route
         }
         let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
@@ -93,7 +94,7 @@ extension StoreTransaction {
             """).execute(arguments: [instance.id, instance.companyID, contactID, phone, message.contact.userID,
                                      message.contact.username, message.contactName, at, at, at])
         return ReplyRoute(conversation: db.lastInsertedRowID, instanceID: instance.id, isGroup: false,
-                          contactID: contactID, phone: phone, userID: message.contact.userID)
+                          contactID: contactID, phone: phone, userID: message.contact.userID, lastInboundAt: at)
     }
 
     /// A conversation's update for one more inbound message: identifiers
