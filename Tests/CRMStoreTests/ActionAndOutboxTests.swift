@@ -61,6 +61,38 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertEqual(claimed.map(\.message.toUserID), [true, false])
     }
 
+    /// A reply in the conversation of the message being handled is written
+    /// with that message's update of the row; scripts still read the row as
+    /// already updated.
+    func test_replyAndItsInboundMessageUpdateTheConversationOnce() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let first = Date(timeIntervalSince1970: 1_700_000_000)
+        guard case .stored(let opening, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000",
+                                                                          at: first)) else {
+            return XCTFail("not stored")
+        }
+        let second = first.addingTimeInterval(60)
+        let reply = second.addingTimeInterval(5)
+        try temporary.store.transactionNow { transaction in
+            try transaction.ingest(inbound(instance, id: "w2", phone: "5511977770000", name: "João", at: second))
+            let view = transaction.scriptContext(for: instance, now: reply).conversation(opening.conversationID)
+            XCTAssertEqual(view?.unreadCount, 2)
+            XCTAssertEqual(view?.lastInboundAt, second)
+            XCTAssertEqual(view?.contactName, "João")
+            try transaction.apply([.send(conversation: opening.conversationID, content: OutgoingContent(text: "oi"))],
+                                  instance: instance, at: reply)
+            try transaction.ingest(inbound(instance, id: "w3", phone: "5511977770000", at: second.addingTimeInterval(1)))
+            try transaction.apply([.send(conversation: opening.conversationID, content: OutgoingContent(text: "de novo"))],
+                                  instance: instance, at: reply.addingTimeInterval(1))
+        }
+        let row = try temporary.store.conversations(company: instance.companyID).items[0].conversation
+        XCTAssertEqual(row.unreadCount, 3)
+        XCTAssertEqual(row.lastInboundAt, second.addingTimeInterval(1))
+        XCTAssertEqual(row.lastMessageAt, reply.addingTimeInterval(1))
+        XCTAssertEqual(row.contactName, "João")
+    }
+
     func test_sendToAConversationMergedAwayInTheSameTransactionIsRefused() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")

@@ -12,6 +12,7 @@ extension StoreTransaction {
     ///   - skipping: instances that already have their share in flight.
     public func claimDueSends(now: Date = Date(), limit: Int, perInstance: Int = .max,
                               skipping: Set<InstanceID> = []) throws -> SendClaim {
+        try settleTouch()
         let oldest = try Self.oldestDueSends(db, now: now, limit: limit)
         var sends = Self.shares(of: oldest, perInstance: perInstance, skipping: skipping)
         let taken = Set(sends.map(\.id))

@@ -95,11 +95,15 @@ extension StoreTransaction {
             """).execute(route.instanceID, route.conversation, messageID, route.to, route.toUserID, route.isGroup,
                          content.storedJSON, claimed ? "sending" : "pending", at, at)
         let outboxID = db.lastInsertedRowID
-        try DirectStatement(db, sql: """
-            UPDATE conversations SET last_message_at = max(last_message_at, ?1),
-              last_operator_reply_at = CASE WHEN ?2 THEN ?1 ELSE last_operator_reply_at END
-            WHERE id = ?3
-            """).execute(at, byOperator, route.conversation)
+        if !byOperator, pendingTouch?.conversation == route.conversation {
+            pendingTouch!.lastMessageAt = max(pendingTouch!.lastMessageAt, at)
+        } else {
+            try DirectStatement(db, sql: """
+                UPDATE conversations SET last_message_at = max(last_message_at, ?1),
+                  last_operator_reply_at = CASE WHEN ?2 THEN ?1 ELSE last_operator_reply_at END
+                WHERE id = ?3
+                """).execute(at, byOperator, route.conversation)
+        }
         let message = MessageRecord(id: messageID, instanceID: route.instanceID, conversationID: route.conversation,
                                     whatsappID: nil, direction: .outbound, sender: nil, content: text,
                                     mediaURL: content.media?.url, mediaType: content.media?.type, status: .queued,

@@ -13,9 +13,12 @@ public enum IngestResult: Sendable, Equatable {
 extension StoreTransaction {
     /// Stores an inbound message once per WhatsApp id and instance, and upserts
     /// its conversation (`last_message_at`, `unread_count`, identity linking).
+    /// The conversation of a contact known by phone alone is updated once the
+    /// event's actions are written (see `ConversationTouch`).
     /// - Throws: `StoreError.instanceNotFound`; `StoreError.instanceNotConnected`
     ///   when the instance is not `CONNECTED` (nothing is stored).
     public func ingest(_ message: InboundMessage) throws -> IngestResult {
+        try settleTouch()
         guard let instance = try instance(message.instanceID) else { throw StoreError.instanceNotFound(message.instanceID) }
         guard instance.status == .connected else {
             throw StoreError.instanceNotConnected(instance.id, status: instance.status)
@@ -59,8 +62,8 @@ extension StoreTransaction {
                 """).fetchOne(instance.id, phone, read: ReplyRoute.init) else {
                 return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
             }
-            try DirectStatement(db, sql: Self.touchKnownPhone)
-                .execute(message.contact.username, message.contactName, at, route.conversation)
+            pendingTouch = ConversationTouch(conversation: route.conversation, username: message.contact.username,
+                                             name: message.contactName, inboundAt: at, lastMessageAt: at)
             route.lastInboundAt = max(route.lastInboundAt ?? at, at)
             return route
         }
@@ -110,20 +113,6 @@ extension StoreTransaction {
           last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
           unread_count = unread_count + 1
         WHERE id = ?6
-        """
-
-    /// The same update for a contact known by phone alone, which most are:
-    /// there is nothing to link, and a phone already is the contact id of its
-    /// conversation, so leaving the identifiers out of the SET spares SQLite
-    /// rewriting their three indexes.
-    private static let touchKnownPhone = """
-        UPDATE conversations SET
-          contact_username = coalesce(?1, contact_username),
-          contact_name = coalesce(?2, contact_name),
-          last_message_at = max(last_message_at, ?3),
-          last_inbound_at = max(coalesce(last_inbound_at, ?3), ?3),
-          unread_count = unread_count + 1
-        WHERE id = ?4
         """
 
     private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ReplyRoute {
