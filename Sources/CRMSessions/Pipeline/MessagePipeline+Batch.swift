@@ -6,11 +6,11 @@ extension MessagePipeline {
     /// Commits a batch in one transaction, then acknowledges its callers. When
     /// the transaction fails as a whole, each event is retried alone so that one
     /// bad event fails only its own caller.
-    func commit(_ batch: [PipelineWork]) async {
+    func commit(_ batch: [PipelineWork]) {
         let now = Date()
         let places = LanePlaces()
         do {
-            let result = try await store.transaction { transaction in
+            let result = try store.transactionNow { transaction in
                 try self.process(batch, in: transaction, at: now, places: places)
             }
             finish(batch, result)
@@ -19,7 +19,7 @@ extension MessagePipeline {
             for work in batch {
                 let places = LanePlaces()
                 do {
-                    let result = try await store.transaction { transaction in
+                    let result = try store.transactionNow { transaction in
                         try self.process([work], in: transaction, at: now, places: places)
                     }
                     finish([work], result)
