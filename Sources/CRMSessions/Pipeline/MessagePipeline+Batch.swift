@@ -61,6 +61,7 @@ extension MessagePipeline {
                     result.rejections[index] = rejection
                 }
             case .sendOutcome(let entry, let outcome):
+                if case .retry(_, let retryAt) = outcome { outbox.retryQueued(entry.instanceID, due: retryAt) }
                 if let message = try transaction.recordSend(entry, outcome: outcome, at: now) {
                     try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, places: places,
                                       into: &result)
@@ -134,7 +135,7 @@ extension MessagePipeline {
             }
         }
         if let approved {
-            let written = try transaction.write(approved, at: now) { self.outbox.reserve($0, into: places) }
+            let written = try transaction.write(approved, at: now) { self.outbox.reserve($0, at: now, into: places) }
             result.changes += written.queued.map { .messageStored($0, companyID: instance.companyID) }
             result.handedOver += written.handedOver
             result.timersScheduled = result.timersScheduled || outcome.actions.contains { action in

@@ -27,6 +27,9 @@ final class OutboxWorker: Sendable {
         /// Instances that may have sends waiting in the outbox; a new send of
         /// theirs waits there too, behind them, so that it leaves after them.
         var waiting: Set<InstanceID> = []
+        /// When sends put back for a retry fall due, per instance: from then
+        /// on the instance waits for the claim that takes them.
+        var retriesDue: [InstanceID: Date] = [:]
         /// Until a claim has read every due send (after a start, or after a
         /// claim that filled up), any instance may have some waiting.
         var outboxUnread = true
@@ -80,8 +83,9 @@ final class OutboxWorker: Sendable {
     /// sends waiting in the outbox that must leave first. A refused send is
     /// left in the outbox, and its instance waits for a claim from then on.
     /// Called inside the pipeline's transaction.
-    func reserve(_ instance: InstanceID, into places: LanePlaces) -> Bool {
+    func reserve(_ instance: InstanceID, at now: Date, into places: LanePlaces) -> Bool {
         let taken = state.withLock { state in
+            if let due = state.retriesDue[instance], due <= now { state.waiting.insert(instance) }
             guard !state.stopped, !state.outboxUnread, !state.waiting.contains(instance),
                   state.inFlight < configuration.maxSendsInFlight,
                   state.inFlightByInstance[instance, default: 0] < configuration.maxSendsInFlightPerInstance else {
@@ -102,8 +106,9 @@ final class OutboxWorker: Sendable {
 
     /// Claims due sends inside the pipeline's transaction, as many as the
     /// lanes have room for, and learns from what it read which instances
-    /// still have sends waiting. Nothing else writes the outbox meanwhile, so
-    /// that is exact until the next refused `reserve`.
+    /// still have sends waiting. Every other write to the outbox goes through
+    /// the pipeline or says so (`reserve` refused, `noteWaiting`), so what it
+    /// read stays true until then.
     func claim(in transaction: StoreTransaction, at now: Date, into places: LanePlaces) throws -> SendClaim? {
         let share = configuration.maxSendsInFlightPerInstance
         let (room, busy) = state.withLock { state in
@@ -120,6 +125,7 @@ final class OutboxWorker: Sendable {
             if claim.readAll {
                 state.outboxUnread = false
                 state.waiting = claim.passedOver
+                state.retriesDue = state.retriesDue.filter { $0.value > now || claim.passedOver.contains($0.key) }
             } else {
                 state.outboxUnread = true
             }
@@ -144,6 +150,14 @@ final class OutboxWorker: Sendable {
         let idle = state.withLock { state in state.enqueue(entries) }
         for instance in idle {
             Task { [self] in await drainLane(instance, pipeline: pipeline) }
+        }
+    }
+
+    /// A send of `instance` was put back in the outbox until `due`: sends
+    /// queued after then wait behind it, as they would for any waiting send.
+    func retryQueued(_ instance: InstanceID, due: Date) {
+        state.withLock { state in
+            state.retriesDue[instance] = min(state.retriesDue[instance] ?? due, due)
         }
     }
 
