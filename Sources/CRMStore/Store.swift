@@ -37,14 +37,10 @@ public final class CRMStore: Sendable {
     }
 
     /// Runs `body` in one write transaction: all of it commits or none does.
-    /// The pipeline's group commit uses this with `StoreTransaction`.
-    public func transaction<T: Sendable>(_ body: @Sendable (StoreTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in try body(StoreTransaction(db: db)) }
-    }
-
-    /// The blocking form of `transaction`, for callers outside async code.
+    /// The pipeline's group commit uses this with `StoreTransaction`, from its
+    /// writer thread; it blocks until the transaction has committed.
     public func transactionNow<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreTransaction(db: db)) }
+        try pool.write { db in try StoreTransaction.run(in: db, body) }
     }
 }
 

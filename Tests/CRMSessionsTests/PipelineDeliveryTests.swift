@@ -95,3 +95,51 @@ extension ReplyingScripts {
         events.compactMap { if case .status(let status) = $0 { return status } else { return nil } }
     }
 }
+
+/// A reply the lane has no room for waits in the outbox; the next replies of
+/// its instance wait behind it, so the recipient reads them in order.
+final class PipelineSendOrderTests: XCTestCase {
+    func test_repliesLeaveInTheOrderQueuedWhenTheLaneIsFull() async throws {
+        var configuration = PipelineHarness.fast
+        configuration.maxSendsInFlightPerInstance = 2
+        let harness = try PipelineHarness(scripts: ThreeReplies(), configuration: configuration)
+        let (instance, _) = try harness.instance(phone: "5511999998888")
+        let phone = SlowConnector()
+        harness.connectors.withLock { $0[instance.id] = nil }
+        let pipeline = MessagePipeline(store: harness.store, scripts: ThreeReplies(), configuration: configuration,
+                                       connectors: { $0 == instance.id ? phone : nil })
+        await harness.stop()
+        try pipeline.start()
+        for round in 1...3 {
+            try await pipeline.inbound(message(instance, "w\(round)", text: "\(round)"))
+        }
+        try await eventually("nine replies") { phone.texts.count == 9 }
+        XCTAssertEqual(phone.texts, ["1a", "1b", "1c", "2a", "2b", "2c", "3a", "3b", "3c"])
+        await pipeline.stop()
+    }
+}
+
+/// Answers every message with three replies, `<text>a`, `<text>b`, `<text>c`.
+private struct ThreeReplies: ScriptHost {
+    func handle(_ event: ScriptEvent, context: ScriptContext) -> ScriptOutcome {
+        guard case .message(let message) = event else { return .none }
+        return ScriptOutcome(actions: ["a", "b", "c"].map { suffix in
+            .send(conversation: message.conversation, content: OutgoingContent(text: message.text + suffix))
+        })
+    }
+}
+
+/// A connector that takes a while per send and records the texts in the order sent.
+private final class SlowConnector: Connector, Sendable {
+    private let sent = Locked<[String]>([])
+    var texts: [String] { sent.withLock { $0 } }
+
+    func start(sink: ConnectorSink) async throws {}
+    func stop() async {}
+    func logout() async {}
+    func send(_ message: OutgoingMessage) async throws(SendFailure) -> String {
+        try? await Task.sleep(for: .milliseconds(30))
+        sent.withLock { $0.append(message.content.text ?? "") }
+        return "p-\(message.idempotencyKey)"
+    }
+}

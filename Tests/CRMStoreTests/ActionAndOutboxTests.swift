@@ -21,7 +21,7 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertNil(try temporary.store.kv("seen", instance: first.id))
     }
 
-    func test_sendIsAddressedFromTheConversationItself() async throws {
+    func test_sendIsAddressedFromTheConversationItself() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let byUser, _) = try temporary.ingest(inbound(instance, id: "w1", userID: "BR.77")) else {
@@ -31,19 +31,19 @@ final class ActionAndOutboxTests: XCTestCase {
             try transaction.apply([.send(conversation: byUser.conversationID, content: OutgoingContent(text: "olá"))],
                                   instance: instance, at: Date())
         }
-        let claimed = try await temporary.store.claimDueSends(limit: 10)
+        let claimed = try temporary.claim(limit: 10)
         XCTAssertEqual(claimed.count, 1)
         XCTAssertEqual(claimed[0].message.instanceID, instance.id)
         XCTAssertEqual(claimed[0].message.to, "BR.77")
         XCTAssertTrue(claimed[0].message.toUserID)
         XCTAssertEqual(claimed[0].message.idempotencyKey, "outbox-\(claimed[0].id)")
-        let again = try await temporary.store.claimDueSends(limit: 10)
+        let again = try temporary.claim(limit: 10)
         XCTAssertEqual(again, [], "a claimed send is not claimed twice")
     }
 
     /// A transaction keeps each conversation's reply address; a later message
     /// of the same batch that links the phone must move it.
-    func test_replyAddressFollowsAPhoneLinkedEarlierInTheSameTransaction() async throws {
+    func test_replyAddressFollowsAPhoneLinkedEarlierInTheSameTransaction() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         try temporary.store.transactionNow { transaction in
@@ -56,9 +56,41 @@ final class ActionAndOutboxTests: XCTestCase {
             try transaction.apply([.send(conversation: first.conversationID, content: OutgoingContent(text: "b"))],
                                   instance: instance, at: Date())
         }
-        let claimed = try await temporary.store.claimDueSends(limit: 10)
+        let claimed = try temporary.claim(limit: 10)
         XCTAssertEqual(claimed.map(\.message.to), ["BR.77", "5511977770000"])
         XCTAssertEqual(claimed.map(\.message.toUserID), [true, false])
+    }
+
+    /// A reply in the conversation of the message being handled is written
+    /// with that message's update of the row; scripts still read the row as
+    /// already updated.
+    func test_replyAndItsInboundMessageUpdateTheConversationOnce() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let first = Date(timeIntervalSince1970: 1_700_000_000)
+        guard case .stored(let opening, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000",
+                                                                          at: first)) else {
+            return XCTFail("not stored")
+        }
+        let second = first.addingTimeInterval(60)
+        let reply = second.addingTimeInterval(5)
+        try temporary.store.transactionNow { transaction in
+            try transaction.ingest(inbound(instance, id: "w2", phone: "5511977770000", name: "João", at: second))
+            let view = transaction.scriptContext(for: instance, now: reply).conversation(opening.conversationID)
+            XCTAssertEqual(view?.unreadCount, 2)
+            XCTAssertEqual(view?.lastInboundAt, second)
+            XCTAssertEqual(view?.contactName, "João")
+            try transaction.apply([.send(conversation: opening.conversationID, content: OutgoingContent(text: "oi"))],
+                                  instance: instance, at: reply)
+            try transaction.ingest(inbound(instance, id: "w3", phone: "5511977770000", at: second.addingTimeInterval(1)))
+            try transaction.apply([.send(conversation: opening.conversationID, content: OutgoingContent(text: "de novo"))],
+                                  instance: instance, at: reply.addingTimeInterval(1))
+        }
+        let row = try temporary.store.conversations(company: instance.companyID).items[0].conversation
+        XCTAssertEqual(row.unreadCount, 3)
+        XCTAssertEqual(row.lastInboundAt, second.addingTimeInterval(1))
+        XCTAssertEqual(row.lastMessageAt, reply.addingTimeInterval(1))
+        XCTAssertEqual(row.contactName, "João")
     }
 
     func test_sendToAConversationMergedAwayInTheSameTransactionIsRefused() throws {
@@ -92,21 +124,65 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertEqual(queued, try temporary.store.pool.read { db in try MessageRecord.fetch(db, id: queued.id) })
     }
 
-    func test_claimedButUnconfirmedSendsComeBackAfterRestart() async throws {
+    /// The claim first reads the oldest due sends; when one instance's backlog
+    /// fills that read, the others' sends must still be found.
+    func test_claimKeepsEachInstancesShareWhenOneBacklogFillsIt() throws {
+        let temporary = try TemporaryStore()
+        let busy = try temporary.connectedInstance(phone: "5511999998888")
+        let quiet = try temporary.connectedInstance(company: busy.companyID, phone: "5511988887777")
+        guard case .stored(let first, _) = try temporary.ingest(inbound(busy, id: "w1", phone: "5511977770000")),
+              case .stored(let second, _) = try temporary.ingest(inbound(quiet, id: "w1", phone: "5511966660000")) else {
+            return XCTFail("not stored")
+        }
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for round in 0..<5 {
+            _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "busy \(round)"), to: first.conversationID,
+                                                      company: busy.companyID, at: start.addingTimeInterval(Double(round)))
+        }
+        _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "quiet"), to: second.conversationID,
+                                                  company: quiet.companyID, at: start.addingTimeInterval(10))
+        let skipped = try temporary.claim(limit: 10, skipping: [busy.id])
+        XCTAssertEqual(skipped.map(\.message.content.text), ["quiet"])
+        let shared = try temporary.claim(limit: 3, perInstance: 2)
+        XCTAssertEqual(shared.map(\.message.content.text), ["busy 0", "busy 1"], "quiet's send was claimed already")
+        let rest = try temporary.claim(limit: 2)
+        XCTAssertEqual(rest.map(\.message.content.text), ["busy 2", "busy 3"])
+    }
+
+    func test_claimFindsAQuietInstanceBehindABacklog() throws {
+        let temporary = try TemporaryStore()
+        let busy = try temporary.connectedInstance(phone: "5511999998888")
+        let quiet = try temporary.connectedInstance(company: busy.companyID, phone: "5511988887777")
+        guard case .stored(let first, _) = try temporary.ingest(inbound(busy, id: "w1", phone: "5511977770000")),
+              case .stored(let second, _) = try temporary.ingest(inbound(quiet, id: "w1", phone: "5511966660000")) else {
+            return XCTFail("not stored")
+        }
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for round in 0..<5 {
+            _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "busy \(round)"), to: first.conversationID,
+                                                      company: busy.companyID, at: start.addingTimeInterval(Double(round)))
+        }
+        _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "quiet"), to: second.conversationID,
+                                                  company: quiet.companyID, at: start.addingTimeInterval(10))
+        let claimed = try temporary.claim(limit: 3, perInstance: 2)
+        XCTAssertEqual(claimed.map(\.message.content.text), ["busy 0", "busy 1", "quiet"])
+    }
+
+    func test_claimedButUnconfirmedSendsComeBackAfterRestart() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
             return XCTFail("not stored")
         }
         _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID, company: instance.companyID)
-        let first = try await temporary.store.claimDueSends(limit: 10)
+        let first = try temporary.claim(limit: 10)
         try temporary.reopen()
         XCTAssertEqual(try temporary.store.releaseClaimedSends(), 1)
-        let released = try await temporary.store.claimDueSends(limit: 10)
+        let released = try temporary.claim(limit: 10)
         XCTAssertEqual(released.map(\.message.idempotencyKey), first.map(\.message.idempotencyKey))
     }
 
-    func test_sendOutcomesMoveStatusForwardOnly() async throws {
+    func test_sendOutcomesMoveStatusForwardOnly() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
@@ -115,14 +191,14 @@ final class ActionAndOutboxTests: XCTestCase {
         let queued = try temporary.store.queueOperatorSend(OutgoingContent(text: "hi"), to: message.conversationID,
                                                             company: instance.companyID)
         XCTAssertEqual(queued.status, .queued)
-        let entry = try await temporary.store.claimDueSends(limit: 1)[0]
+        let entry = try temporary.claim(limit: 1)[0]
         let retryAt = Date().addingTimeInterval(60)
         try temporary.store.transactionNow { transaction in
             XCTAssertNil(try transaction.recordSend(entry, outcome: .retry(reason: "timeout", retryAt: retryAt), at: Date()))
         }
-        let early = try await temporary.store.claimDueSends(limit: 1)
+        let early = try temporary.claim(limit: 1)
         XCTAssertEqual(early, [], "not due before its retry time")
-        let retried = try await temporary.store.claimDueSends(now: retryAt, limit: 1)
+        let retried = try temporary.claim(now: retryAt, limit: 1)
         XCTAssertEqual(retried.map(\.attempts), [1])
         try temporary.store.transactionNow { transaction in
             XCTAssertEqual(try transaction.recordSend(entry, outcome: .sent(providerMessageID: "p1"), at: Date())?.status, .sent)
@@ -176,7 +252,7 @@ final class OutboxKeyTests: XCTestCase {
     /// The outbox empties whenever every send is confirmed; the next send must
     /// still get a key never used before, or the connector would take it for a
     /// retry of the old one and the recipient would never see it.
-    func test_sendAfterTheOutboxEmptiedGetsANewIdempotencyKey() async throws {
+    func test_sendAfterTheOutboxEmptiedGetsANewIdempotencyKey() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
         guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
@@ -186,7 +262,7 @@ final class OutboxKeyTests: XCTestCase {
         for round in 0..<3 {
             _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "reply \(round)"), to: message.conversationID,
                                                       company: instance.companyID)
-            let claimed = try await temporary.store.claimDueSends(limit: 1)
+            let claimed = try temporary.claim(limit: 1)
             let entry = try XCTUnwrap(claimed.first)
             keys.append(entry.message.idempotencyKey)
             try temporary.store.transactionNow { transaction in

@@ -44,14 +44,14 @@ final class OutboxMigrationTests: XCTestCase {
     /// A database of the first schema, with a send still waiting, upgraded:
     /// the waiting send keeps its key, and new sends get keys past every one
     /// that may already have been handed out.
-    func test_upgradedOutboxKeepsWaitingSendsAndNeverReusesAKey() async throws {
+    func test_upgradedOutboxKeepsWaitingSendsAndNeverReusesAKey() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-upgrade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
             let old = try DatabaseQueue(path: folder.appendingPathComponent("crm.sqlite").path)
             try Schema.migrator.migrate(old, upTo: "v1-outbox")
-            try await old.write { db in
+            try old.write { db in
                 try db.execute(sql: """
                     INSERT INTO companies(id, name, created_at) VALUES (1, 'Acme', 0);
                     INSERT INTO instances(id, company_id, name, created_at, updated_at) VALUES ('i1', 1, 'vendas', 0, 0);
@@ -66,10 +66,10 @@ final class OutboxMigrationTests: XCTestCase {
         }
         let store = try CRMStore(folder: folder)
         XCTAssertEqual(try store.appliedMigrations().last, "v2-outbox-ids-never-reused")
-        let waiting = try await store.claimDueSends(limit: 10)
+        let waiting = try store.transactionNow { try $0.claimDueSends(limit: 10) }.entries
         XCTAssertEqual(waiting.map(\.message.idempotencyKey), ["outbox-7"])
         _ = try store.queueOperatorSend(OutgoingContent(text: "new"), to: 1, company: 1)
-        let fresh = try await store.claimDueSends(limit: 10)
+        let fresh = try store.transactionNow { try $0.claimDueSends(limit: 10) }.entries
         XCTAssertEqual(fresh.count, 1)
         XCTAssertGreaterThan(fresh[0].id, 41, "a new key must lie past every message id, hence every key handed out before")
     }

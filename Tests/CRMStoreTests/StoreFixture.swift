@@ -29,6 +29,14 @@ final class TemporaryStore {
         try store.transactionNow { try $0.ingest(message) }
     }
 
+    /// Claims due sends in a transaction of their own.
+    func claim(now: Date = Date(), limit: Int, perInstance: Int = .max,
+               skipping: Set<InstanceID> = []) throws -> [OutboxEntry] {
+        try store.transactionNow { transaction in
+            try transaction.claimDueSends(now: now, limit: limit, perInstance: perInstance, skipping: skipping)
+        }.entries
+    }
+
     func count(_ table: String) throws -> Int {
         try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! }
     }

@@ -6,17 +6,25 @@ extension MessagePipeline {
     /// Commits a batch in one transaction, then acknowledges its callers. When
     /// the transaction fails as a whole, each event is retried alone so that one
     /// bad event fails only its own caller.
-    func commit(_ batch: [PipelineWork]) async {
+    func commit(_ batch: [PipelineWork]) {
         let now = Date()
+        let places = LanePlaces()
         do {
-            let result = try await store.transaction { transaction in try self.process(batch, in: transaction, at: now) }
+            let result = try store.transactionNow { transaction in
+                try self.process(batch, in: transaction, at: now, places: places)
+            }
             finish(batch, result)
         } catch {
+            outbox.abandon(places)
             for work in batch {
+                let places = LanePlaces()
                 do {
-                    let result = try await store.transaction { transaction in try self.process([work], in: transaction, at: now) }
+                    let result = try store.transactionNow { transaction in
+                        try self.process([work], in: transaction, at: now, places: places)
+                    }
                     finish([work], result)
                 } catch {
+                    outbox.abandon(places)
                     work.reject(error)
                 }
             }
@@ -32,50 +40,58 @@ extension MessagePipeline {
                 continuation.resume(returning: id)
             }
         }
+        outbox.handOver(result.handedOver + (result.claim?.entries ?? []), pipeline: self)
         if !result.changes.isEmpty { onCommitted(result.changes) }
-        if result.queuedSends { outbox.wake() }
         timers.finished(result.timersTaken, scheduledMore: result.timersScheduled)
     }
 
-    /// Runs inside the write transaction: each event, its scripts, their actions.
-    private func process(_ batch: [PipelineWork], in transaction: StoreTransaction, at now: Date) throws -> BatchResult {
+    /// Runs inside the write transaction: each event, its scripts, their
+    /// actions; then, when the outbox wants one, a claim of waiting sends.
+    private func process(_ batch: [PipelineWork], in transaction: StoreTransaction, at now: Date,
+                         places: LanePlaces) throws -> BatchResult {
         var result = BatchResult()
         for (index, work) in batch.enumerated() {
             var acknowledgement: MessageRowID?
             switch work {
             case .inbound(let message, _):
                 do {
-                    acknowledgement = try ingest(message, in: transaction, at: now, into: &result)
+                    acknowledgement = try ingest(message, in: transaction, at: now, places: places, into: &result)
                 } catch let error as StoreError {
                     guard let rejection = InboundRejection(error) else { throw error }
                     result.rejections[index] = rejection
                 }
             case .sendOutcome(let entry, let outcome):
-                if case .retry = outcome { result.queuedSends = true }
+                if case .retry(_, let retryAt) = outcome { outbox.retryQueued(entry.instanceID, due: retryAt) }
                 if let message = try transaction.recordSend(entry, outcome: outcome, at: now) {
-                    try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, into: &result)
+                    try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, places: places,
+                                      into: &result)
                 }
             case .receipt(let instance, let providerID, let status, let reason):
                 if let message = try transaction.recordReceipt(instance: instance, providerMessageID: providerID,
                                                                status: status, reason: reason) {
-                    try statusChanged(message, key: providerID, in: transaction, at: now, into: &result)
+                    try statusChanged(message, key: providerID, in: transaction, at: now, places: places, into: &result)
                 }
             case .timer(let timer):
                 result.timersTaken.append(timer.id)
                 if let taken = try transaction.takeTimer(timer.id), let instance = try transaction.instance(taken.instanceID) {
-                    try runScripts(.timer(taken.event), instance: instance, in: transaction, at: now, into: &result)
+                    try runScripts(.timer(taken.event), instance: instance, in: transaction, at: now, places: places,
+                                   into: &result)
                 }
             case .connection(let id, let event):
                 if let instance = try transaction.instance(id) {
-                    try runScripts(.connection(event), instance: instance, in: transaction, at: now, into: &result)
+                    try runScripts(.connection(event), instance: instance, in: transaction, at: now, places: places,
+                                   into: &result)
                 }
+            case .claimSends:
+                break
             }
             result.acknowledgements.append(acknowledgement)
         }
+        if outbox.claimDue { result.claim = try outbox.claim(in: transaction, at: now, into: places) }
         return result
     }
 
-    private func ingest(_ message: InboundMessage, in transaction: StoreTransaction, at now: Date,
+    private func ingest(_ message: InboundMessage, in transaction: StoreTransaction, at now: Date, places: LanePlaces,
                         into result: inout BatchResult) throws -> MessageRowID {
         switch try transaction.ingest(message) {
         case .duplicate(let id):
@@ -87,18 +103,18 @@ extension MessagePipeline {
                                      text: message.text, group: message.group, sender: message.sender?.contactID,
                                      media: message.media, at: message.at)
             let instance = try transaction.instance(message.instanceID)!
-            try runScripts(.message(event), instance: instance, in: transaction, at: now, into: &result)
+            try runScripts(.message(event), instance: instance, in: transaction, at: now, places: places, into: &result)
             return stored.id
         }
     }
 
     private func statusChanged(_ message: MessageRecord, key: String, in transaction: StoreTransaction, at now: Date,
-                               into result: inout BatchResult) throws {
+                               places: LanePlaces, into result: inout BatchResult) throws {
         guard let instance = try transaction.instance(message.instanceID), let status = message.status else { return }
         result.changes.append(.statusChanged(message, companyID: instance.companyID))
         let event = StatusEvent(messageID: message.whatsappID ?? key, conversation: message.conversationID,
                                 status: status, reason: message.reason, at: now)
-        try runScripts(.status(event), instance: instance, in: transaction, at: now, into: &result)
+        try runScripts(.status(event), instance: instance, in: transaction, at: now, places: places, into: &result)
     }
 
     /// Runs the instance's scripts and commits their actions, or — when the
@@ -107,7 +123,7 @@ extension MessagePipeline {
     /// an error while writing fails the whole transaction, and `commit` then
     /// retries each event alone.
     private func runScripts(_ event: ScriptEvent, instance: InstanceRecord, in transaction: StoreTransaction,
-                            at now: Date, into result: inout BatchResult) throws {
+                            at now: Date, places: LanePlaces, into result: inout BatchResult) throws {
         let outcome = scripts.handle(event, context: transaction.scriptContext(for: instance, now: now))
         var failure = outcome.failure
         var approved: ApprovedActions?
@@ -119,9 +135,9 @@ extension MessagePipeline {
             }
         }
         if let approved {
-            let queued = try transaction.write(approved, at: now)
-            result.changes += queued.map { .messageStored($0, companyID: instance.companyID) }
-            result.queuedSends = result.queuedSends || !queued.isEmpty
+            let written = try transaction.write(approved, at: now) { self.outbox.reserve($0, at: now, into: places) }
+            result.changes += written.queued.map { .messageStored($0, companyID: instance.companyID) }
+            result.handedOver += written.handedOver
             result.timersScheduled = result.timersScheduled || outcome.actions.contains { action in
                 if case .timer = action { return true } else { return false }
             }

@@ -25,9 +25,16 @@ public final class MessagePipeline: Sendable {
         var queue: [PipelineWork] = []
         var stopped = false
         var tasks: [Task<Void, Never>] = []
+        /// The writer found nothing to do and sleeps until signalled.
+        var writerIdle = false
+        var writer = WriterLife.notStarted
+    }
+    private enum WriterLife {
+        case notStarted, running, exited
+        case awaited(CheckedContinuation<Void, Never>)
     }
     private let state = Mutex(State())
-    private let workArrived = WakeSignal()
+    private let workArrived = DispatchSemaphore(value: 0)
     let outbox: OutboxWorker
     let timers: TimerScheduler
 
@@ -44,32 +51,49 @@ public final class MessagePipeline: Sendable {
         self.configuration = configuration
         self.connectors = connectors
         self.onCommitted = onCommitted
-        outbox = OutboxWorker(store: store, configuration: configuration, connectors: connectors)
+        outbox = OutboxWorker(configuration: configuration, connectors: connectors)
         timers = TimerScheduler(store: store, pollInterval: configuration.pollInterval)
     }
 
     /// Starts the writer, the outbox and the timers. Sends claimed by a previous
     /// run and never confirmed are queued again first.
+    ///
+    /// The writer is a thread of its own, not a task: SQLite has one writer
+    /// anyway, and a task would wait for a thread of the cooperative pool
+    /// between every two batches, behind the callers its commit just woke,
+    /// while the database sat idle.
     public func start() throws {
         try store.releaseClaimedSends()
-        let writer = Task { [self] in await writeLoop() }
+        state.withLock { $0.writer = .running }
+        let writer = Thread { [self] in writeLoop() }
+        writer.name = "pipeline writer"
+        writer.start()
         let sender = Task { [self] in await outbox.run(pipeline: self) }
         let clock = Task { [self] in await timers.run(pipeline: self) }
-        state.withLock { $0.tasks = [writer, sender, clock] }
+        state.withLock { $0.tasks = [sender, clock] }
     }
 
     /// Stops taking events; callers still waiting get `InboundRejection.stopped`
-    /// and nothing of theirs is acknowledged.
+    /// and nothing of theirs is acknowledged. Returns once the batch being
+    /// written, if any, has committed and been acknowledged.
     public func stop() async {
-        let (tasks, abandoned) = state.withLock { state in
+        let (tasks, abandoned, wake) = state.withLock { state in
             state.stopped = true
-            defer { state.queue = []; state.tasks = [] }
-            return (state.tasks, state.queue)
+            defer { state.queue = []; state.tasks = []; state.writerIdle = false }
+            return (state.tasks, state.queue, state.writerIdle)
         }
         abandoned.forEach { $0.reject(InboundRejection.stopped) }
         outbox.stop()
         timers.stop()
-        workArrived.signal()
+        if wake { workArrived.signal() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let running = state.withLock { state -> Bool in
+                guard case .running = state.writer else { return false }
+                state.writer = .awaited(continuation)
+                return true
+            }
+            if !running { continuation.resume() }
+        }
         for task in tasks { await task.value }
     }
 
@@ -105,18 +129,19 @@ public final class MessagePipeline: Sendable {
     public func send(_ content: OutgoingContent, to conversation: ConversationID, company: Int64) throws -> MessageRecord {
         let message = try store.queueOperatorSend(content, to: conversation, company: company)
         onCommitted([.messageStored(message, companyID: company)])
-        outbox.wake()
+        outbox.noteWaiting(message.instanceID)
         return message
     }
 
     func submit(_ work: PipelineWork) {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.stopped else { return false }
+        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
+            guard !state.stopped else { return (false, false) }
             state.queue.append(work)
-            return true
+            defer { state.writerIdle = false }
+            return (true, state.writerIdle)
         }
         guard accepted else { work.reject(InboundRejection.stopped); return }
-        workArrived.signal()
+        if wake { workArrived.signal() }
     }
 
     private func validate(_ message: InboundMessage) throws(InboundRejection) {
@@ -130,16 +155,25 @@ public final class MessagePipeline: Sendable {
         }
     }
 
-    private func writeLoop() async {
+    /// The writer thread: takes what is queued, up to a batch, and commits it;
+    /// sleeps while nothing is.
+    private func writeLoop() {
         while true {
             let (batch, stopped) = state.withLock { state -> ([PipelineWork], Bool) in
                 let count = min(state.queue.count, configuration.maxBatch)
                 defer { state.queue.removeFirst(count) }
+                if count == 0 { state.writerIdle = true }
                 return (Array(state.queue.prefix(count)), state.stopped)
             }
-            if stopped { return }
-            if batch.isEmpty { await workArrived.wait(); continue }
-            await commit(batch)
+            if stopped { break }
+            if batch.isEmpty { workArrived.wait(); continue }
+            commit(batch)
         }
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.writer = .exited }
+            if case .awaited(let continuation) = state.writer { return continuation }
+            return nil
+        }
+        waiter?.resume()
     }
 }

@@ -9,6 +9,8 @@ enum PipelineWork: Sendable {
     case receipt(InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?)
     case timer(TimerRecord)
     case connection(InstanceID, ConnectionEvent)
+    /// The outbox asks for a claim at the end of the batch.
+    case claimSends
 
     /// Tells a waiting caller that its event will not commit.
     func reject(_ error: any Error) {
@@ -21,7 +23,10 @@ struct BatchResult: Sendable {
     var acknowledgements: [MessageRowID?] = []
     var rejections: [Int: InboundRejection] = [:]
     var changes: [PipelineChange] = []
-    var queuedSends = false
     var timersTaken: [Int64] = []
     var timersScheduled = false
+    /// Sends stored already claimed, for their lanes, in the order queued.
+    var handedOver: [OutboxEntry] = []
+    /// What the claim at the end of the batch took, if one ran.
+    var claim: SendClaim?
 }

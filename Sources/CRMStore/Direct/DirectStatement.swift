@@ -55,6 +55,21 @@ struct DirectStatement {
         }
     }
 
+    /// Binds `values`, runs the statement and reads every row it returns.
+    func fetchAll<Result, each Value: DirectArgument>(_ values: repeat each Value,
+                                                       read: (DirectRow) -> Result) throws -> [Result] {
+        bind(repeat each values)
+        defer { finish() }
+        var results: [Result] = []
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: results.append(read(DirectRow(handle: handle)))
+            case SQLITE_DONE: return results
+            case let code: throw failure(code)
+            }
+        }
+    }
+
     private func bind<each Value: DirectArgument>(_ values: repeat each Value) {
         var index: Int32 = 0
         for value in repeat each values {

@@ -2,7 +2,7 @@ import CRMCore
 import Foundation
 import GRDB
 
-extension CRMStore {
+extension StoreTransaction {
     /// Takes up to `limit` due sends, oldest first, marking them `sending` so no
     /// other claim returns them.
     /// - Parameters:
@@ -10,32 +10,68 @@ extension CRMStore {
     ///   - perInstance: most sends of one instance, so one number's backlog
     ///     cannot fill the claim and hold back the others (SPEC §2.5).
     ///   - skipping: instances that already have their share in flight.
-    ///
-    /// Asynchronous so that the outbox loop, waiting for the writer while it
-    /// commits a batch, holds no thread of the cooperative pool.
     public func claimDueSends(now: Date = Date(), limit: Int, perInstance: Int = .max,
-                              skipping: Set<InstanceID> = []) async throws -> [OutboxEntry] {
+                              skipping: Set<InstanceID> = []) throws -> SendClaim {
+        try settleTouch()
+        let oldest = try Self.oldestDueSends(db, now: now, limit: limit)
+        var sends = Self.shares(of: oldest, perInstance: perInstance, skipping: skipping)
+        let taken = Set(sends.map(\.id))
+        let passedOver = Set(oldest.filter { !taken.contains($0.id) }.map(\.instanceID))
+        let readAll = oldest.count < limit
+        if !readAll, sends.count < oldest.count {
+            sends = try Self.dueSendsByShare(db, now: now, limit: limit, perInstance: perInstance, skipping: skipping)
+        }
+        let claim = try DirectStatement(db, sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
+        for send in sends { try claim.execute(send.id) }
+        return SendClaim(sends: sends, readAll: readAll, passedOver: passedOver)
+    }
+
+    /// The oldest due sends, straight from the index. When they are all there
+    /// is, or none of them is over its instance's share, keeping each
+    /// instance's share of them is the claim: the same sends the windowed
+    /// query below would pick, without its sorts.
+    private static func oldestDueSends(_ db: Database, now: Date, limit: Int) throws -> [DueSend] {
+        try DirectStatement(db, sql: """
+            SELECT \(DueSend.columns)
+            FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
+            WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ?
+            ORDER BY outbox.next_attempt_at, outbox.id LIMIT ?
+            """).fetchAll(now.storageSeconds, Int64(limit), read: DueSend.init(columns:))
+    }
+
+    /// `sends` without the instances skipped and without what exceeds each
+    /// instance's share, in order.
+    private static func shares(of sends: [DueSend], perInstance: Int, skipping: Set<InstanceID>) -> [DueSend] {
+        var taken: [InstanceID: Int] = [:]
+        return sends.filter { send in
+            guard !skipping.contains(send.instanceID), taken[send.instanceID, default: 0] < perInstance else { return false }
+            taken[send.instanceID, default: 0] += 1
+            return true
+        }
+    }
+
+    /// Each instance's oldest due sends up to its share, oldest first: for when
+    /// one instance's backlog would otherwise fill the claim.
+    private static func dueSendsByShare(_ db: Database, now: Date, limit: Int, perInstance: Int,
+                                        skipping: Set<InstanceID>) throws -> [DueSend] {
         let skipped = skipping.isEmpty ? "" :
             "AND outbox.instance_id NOT IN (\(Array(repeating: "?", count: skipping.count).joined(separator: ",")))"
         var arguments: StatementArguments = [now.storageSeconds]
         arguments += StatementArguments(Array(skipping))
         arguments += [min(perInstance, Int(Int32.max)), limit]
-        let sql = """
-            SELECT \(OutboxEntry.columns) FROM (
-              SELECT outbox.*, conversations.last_inbound_at,
+        return try Row.fetchAll(db, sql: """
+            SELECT * FROM (
+              SELECT \(DueSend.columns), outbox.next_attempt_at AS due,
                      row_number() OVER (PARTITION BY outbox.instance_id ORDER BY outbox.next_attempt_at, outbox.id) AS place
               FROM outbox JOIN conversations ON conversations.id = outbox.conversation_id
               WHERE outbox.state = 'pending' AND outbox.next_attempt_at <= ? \(skipped))
-            WHERE place <= ? ORDER BY next_attempt_at, id LIMIT ?
-            """
-        return try await pool.write { [arguments] db in
-            let entries = try OutboxEntry.fetchAll(db, sql: sql, arguments: arguments)
-            let claim = try DirectStatement(db, sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
-            for entry in entries { try claim.execute(entry.id) }
-            return entries
-        }
+            WHERE place <= ? ORDER BY due, id LIMIT ?
+            """, arguments: arguments).map(DueSend.init(columns:))
     }
 
+}
+
+extension CRMStore {
     /// After a restart: sends claimed but never confirmed go back to the queue.
     /// Handing them over again is safe because the connector deduplicates by key.
     @discardableResult
@@ -115,4 +151,21 @@ extension StoreTransaction {
         case .failed: return 4
         }
     }
+}
+
+/// What one claim took, and what it tells about the sends it left.
+public struct SendClaim: Sendable {
+    let sends: [DueSend]
+    /// Whether the claim read every due send, so that `passedOver` names
+    /// every instance that still has one waiting.
+    public let readAll: Bool
+    /// Instances whose due sends the claim left: skipped, or over their share.
+    public let passedOver: Set<InstanceID>
+
+    /// The instance of each send claimed, in order, without decoding them.
+    public var instances: [InstanceID] { sends.map(\.instanceID) }
+
+    /// The sends claimed, oldest first. Their content is decoded here, so
+    /// read this after the claim's transaction, not in it.
+    public var entries: [OutboxEntry] { sends.map(OutboxEntry.init) }
 }

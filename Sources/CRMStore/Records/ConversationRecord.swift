@@ -50,7 +50,7 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
     /// Who owns it and where replies go.
     var route: ReplyRoute {
         ReplyRoute(conversation: id, instanceID: instanceID, isGroup: isGroup, contactID: contactID, phone: contactPhone,
-                   userID: contactUserID)
+                   userID: contactUserID, lastInboundAt: lastInboundAt?.storageSeconds)
     }
 
     func view(tags: [String]) -> ConversationView {

@@ -1,10 +1,9 @@
 import CRMCore
 import Foundation
-import GRDB
 
 /// A send waiting for the connector (SPEC §5). Its id is the idempotency key:
 /// every retry of this send carries the same one.
-public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
+public struct OutboxEntry: Sendable, Equatable {
     public var id: Int64
     public var instanceID: InstanceID
     public var conversationID: ConversationID
@@ -13,21 +12,26 @@ public struct OutboxEntry: Sendable, Equatable, FetchableRecord {
     public var attempts: Int
     public var message: OutgoingMessage
 
-    /// The columns `init(row:)` reads, in its order (rows are decoded by
-    /// position); `last_inbound_at` comes from the conversation.
-    static let columns = """
-        id, instance_id, conversation_id, message_id, attempts, recipient, recipient_is_user_id, is_group, content, \
-        last_inbound_at
-        """
+    /// A claimed send, its content decoded from the stored JSON. This runs
+    /// after the claim's write, not inside it, so that the writer does not
+    /// wait on JSON.
+    init(_ due: DueSend) {
+        id = due.id; instanceID = due.instanceID; conversationID = due.conversationID; messageID = due.messageID
+        attempts = due.attempts
+        let content = (try? JSONDecoder().decode(OutgoingContent.self, from: Data(due.content.utf8))) ?? OutgoingContent()
+        message = OutgoingMessage(instanceID: instanceID, idempotencyKey: Self.idempotencyKey(id), to: due.recipient,
+                                  isGroup: due.isGroup, content: content, toUserID: due.toUserID,
+                                  lastInboundAt: due.lastInboundAt.map(Date.init(storageSeconds:)))
+    }
 
-    /// A row that starts with `columns`.
-    public init(row: Row) {
-        id = row[0]; instanceID = row[1]; conversationID = row[2]; messageID = row[3]; attempts = row[4]
-        let contentText: String = row[8]
-        let content = (try? JSONDecoder().decode(OutgoingContent.self, from: Data(contentText.utf8))) ?? OutgoingContent()
-        message = OutgoingMessage(instanceID: instanceID, idempotencyKey: Self.idempotencyKey(id), to: row[5],
-                                  isGroup: row[7], content: content, toUserID: row[6],
-                                  lastInboundAt: (row[9] as Double?).map(Date.init(storageSeconds:)))
+    /// A send just queued and claimed in the same transaction: everything a
+    /// claim would read back is at hand.
+    init(id: Int64, route: ReplyRoute, message: MessageRecord, content: OutgoingContent) {
+        self.id = id; instanceID = route.instanceID; conversationID = route.conversation; messageID = message.id
+        attempts = 0
+        self.message = OutgoingMessage(instanceID: instanceID, idempotencyKey: Self.idempotencyKey(id), to: route.to,
+                                       isGroup: route.isGroup, content: content, toUserID: route.toUserID,
+                                       lastInboundAt: route.lastInboundAt.map(Date.init(storageSeconds:)))
     }
 
     public static func idempotencyKey(_ id: Int64) -> String { "outbox-\(id)" }

@@ -6,3 +6,12 @@ public struct ApprovedActions {
     let actions: [ScriptAction]
     let instance: InstanceRecord
 }
+
+/// What writing an event's actions queued.
+public struct WrittenActions {
+    /// Every send queued, for live updates.
+    public var queued: [MessageRecord] = []
+    /// The sends stored as claimed, for their connectors' lanes once the
+    /// transaction commits.
+    public var handedOver: [OutboxEntry] = []
+}

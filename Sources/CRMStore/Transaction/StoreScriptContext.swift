@@ -20,6 +20,7 @@ struct StoreScriptContext: ScriptContext {
     }
 
     func conversation(_ id: ConversationID) -> ConversationView? {
+        try? transaction.settleTouch()
         guard let record = try? ConversationRecord.fetch(db, id: id), record.instanceID == instance.id else { return nil }
         return record.view(tags: (try? ConversationRecord.tags(db, conversation: id)) ?? [])
     }

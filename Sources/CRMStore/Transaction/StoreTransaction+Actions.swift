@@ -8,7 +8,7 @@ extension StoreTransaction {
     /// - Returns: the outbound messages queued, for live updates.
     @discardableResult
     public func apply(_ actions: [ScriptAction], instance: InstanceRecord, at now: Date) throws -> [MessageRecord] {
-        try write(approve(actions, instance: instance), at: now)
+        try write(approve(actions, instance: instance), at: now).queued
     }
 
     /// Looks for every reason to refuse an event's actions before any of them
@@ -31,15 +31,24 @@ extension StoreTransaction {
 
     /// Writes approved actions. Whatever fails here is the database failing,
     /// not a refusal: the caller lets it fail the whole transaction.
-    /// - Returns: the outbound messages queued, for live updates.
-    @discardableResult
-    public func write(_ approved: ApprovedActions, at now: Date) throws -> [MessageRecord] {
+    /// - Parameter handOver: asked for each send whether its connector's lane
+    ///   takes it as soon as this transaction commits; if so it is stored as
+    ///   claimed (`sending`) and returned ready to send, with no claim to wait
+    ///   for. Otherwise it waits in the outbox for a claim.
+    public func write(_ approved: ApprovedActions, at now: Date,
+                      handOver: (InstanceID) -> Bool = { _ in false }) throws -> WrittenActions {
         let instance = approved.instance
-        var queued: [MessageRecord] = []
+        var written = WrittenActions()
         for action in approved.actions {
             switch action {
             case .send(let id, let content):
-                queued.append(try queueSend(content, via: route(id)!, byOperator: false, at: now))
+                let route = try route(id)!
+                let taken = handOver(route.instanceID)
+                let (message, outboxID) = try queueSend(content, via: route, byOperator: false, claimed: taken, at: now)
+                written.queued.append(message)
+                if taken {
+                    written.handedOver.append(OutboxEntry(id: outboxID, route: route, message: message, content: content))
+                }
             case .tag(let id, let tag):
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO tags(company_id, name) VALUES (?, ?)")
                     .execute(arguments: [instance.companyID, tag])
@@ -62,14 +71,16 @@ extension StoreTransaction {
                     """).execute(arguments: [instance.id, name, Self.json(payload), dueAt.storageSeconds, now.storageSeconds])
             }
         }
-        return queued
+        return written
     }
 
     /// Stores an outbound message (`queued`) and its outbox row, addressed by
     /// the conversation's route: the instance that owns it, the phone when
     /// known, else the user id, or the group.
-    func queueSend(_ content: OutgoingContent, via route: ReplyRoute, byOperator: Bool,
-                   at now: Date) throws -> MessageRecord {
+    /// - Parameter claimed: the row starts as `sending`, taken by the caller.
+    /// - Returns: the message and its outbox row's id.
+    func queueSend(_ content: OutgoingContent, via route: ReplyRoute, byOperator: Bool, claimed: Bool = false,
+                   at now: Date) throws -> (MessageRecord, outboxID: Int64) {
         let text = try Self.storedText(of: content, in: route.conversation)
         let at = now.storageSeconds
         try DirectStatement(db, sql: """
@@ -79,19 +90,25 @@ extension StoreTransaction {
         let messageID = db.lastInsertedRowID
         try DirectStatement(db, sql: """
             INSERT INTO outbox(instance_id, conversation_id, message_id, recipient, recipient_is_user_id, is_group,
-                               content, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               content, state, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(route.instanceID, route.conversation, messageID, route.to, route.toUserID, route.isGroup,
-                         content.storedJSON, at, at)
-        try DirectStatement(db, sql: """
-            UPDATE conversations SET last_message_at = max(last_message_at, ?1),
-              last_operator_reply_at = CASE WHEN ?2 THEN ?1 ELSE last_operator_reply_at END
-            WHERE id = ?3
-            """).execute(at, byOperator, route.conversation)
-        return MessageRecord(id: messageID, instanceID: route.instanceID, conversationID: route.conversation,
-                             whatsappID: nil, direction: .outbound, sender: nil, content: text,
-                             mediaURL: content.media?.url, mediaType: content.media?.type, status: .queued,
-                             createdAt: Date(storageSeconds: at))
+                         content.storedJSON, claimed ? "sending" : "pending", at, at)
+        let outboxID = db.lastInsertedRowID
+        if !byOperator, pendingTouch?.conversation == route.conversation {
+            pendingTouch!.lastMessageAt = max(pendingTouch!.lastMessageAt, at)
+        } else {
+            try DirectStatement(db, sql: """
+                UPDATE conversations SET last_message_at = max(last_message_at, ?1),
+                  last_operator_reply_at = CASE WHEN ?2 THEN ?1 ELSE last_operator_reply_at END
+                WHERE id = ?3
+                """).execute(at, byOperator, route.conversation)
+        }
+        let message = MessageRecord(id: messageID, instanceID: route.instanceID, conversationID: route.conversation,
+                                    whatsappID: nil, direction: .outbound, sender: nil, content: text,
+                                    mediaURL: content.media?.url, mediaType: content.media?.type, status: .queued,
+                                    createdAt: Date(storageSeconds: at))
+        return (message, outboxID)
     }
 
     /// The text a send is stored with: its text, else the media's caption, else

@@ -13,9 +13,12 @@ public enum IngestResult: Sendable, Equatable {
 extension StoreTransaction {
     /// Stores an inbound message once per WhatsApp id and instance, and upserts
     /// its conversation (`last_message_at`, `unread_count`, identity linking).
+    /// The conversation of a contact known by phone alone is updated once the
+    /// event's actions are written (see `ConversationTouch`).
     /// - Throws: `StoreError.instanceNotFound`; `StoreError.instanceNotConnected`
     ///   when the instance is not `CONNECTED` (nothing is stored).
     public func ingest(_ message: InboundMessage) throws -> IngestResult {
+        try settleTouch()
         guard let instance = try instance(message.instanceID) else { throw StoreError.instanceNotFound(message.instanceID) }
         guard instance.status == .connected else {
             throw StoreError.instanceNotConnected(instance.id, status: instance.status)
@@ -54,13 +57,14 @@ extension StoreTransaction {
         let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
         let userID = message.contact.userID
         if let phone, userID == nil {
-            guard let route = try DirectStatement(db, sql: """
+            guard var route = try DirectStatement(db, sql: """
                 SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_phone = ? AND is_group = 0
                 """).fetchOne(instance.id, phone, read: ReplyRoute.init) else {
                 return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
             }
-            try DirectStatement(db, sql: Self.touchKnownPhone)
-                .execute(message.contact.username, message.contactName, at, route.conversation)
+            pendingTouch = ConversationTouch(conversation: route.conversation, username: message.contact.username,
+                                             name: message.contactName, inboundAt: at, lastMessageAt: at)
+            route.lastInboundAt = max(route.lastInboundAt ?? at, at)
             return route
         }
         let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
@@ -93,7 +97,7 @@ extension StoreTransaction {
             """).execute(arguments: [instance.id, instance.companyID, contactID, phone, message.contact.userID,
                                      message.contact.username, message.contactName, at, at, at])
         return ReplyRoute(conversation: db.lastInsertedRowID, instanceID: instance.id, isGroup: false,
-                          contactID: contactID, phone: phone, userID: message.contact.userID)
+                          contactID: contactID, phone: phone, userID: message.contact.userID, lastInboundAt: at)
     }
 
     /// A conversation's update for one more inbound message: identifiers
@@ -109,20 +113,6 @@ extension StoreTransaction {
           last_inbound_at = max(coalesce(last_inbound_at, ?5), ?5),
           unread_count = unread_count + 1
         WHERE id = ?6
-        """
-
-    /// The same update for a contact known by phone alone, which most are:
-    /// there is nothing to link, and a phone already is the contact id of its
-    /// conversation, so leaving the identifiers out of the SET spares SQLite
-    /// rewriting their three indexes.
-    private static let touchKnownPhone = """
-        UPDATE conversations SET
-          contact_username = coalesce(?1, contact_username),
-          contact_name = coalesce(?2, contact_name),
-          last_message_at = max(last_message_at, ?3),
-          last_inbound_at = max(coalesce(last_inbound_at, ?3), ?3),
-          unread_count = unread_count + 1
-        WHERE id = ?4
         """
 
     private func upsertGroup(_ group: GroupRef, instance: InstanceRecord, at: Double) throws -> ReplyRoute {

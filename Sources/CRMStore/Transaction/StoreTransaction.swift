@@ -13,8 +13,20 @@ public final class StoreTransaction {
     /// The route of every conversation this transaction has looked up or
     /// written an inbound message to (see `ReplyRoute` for why it stays true).
     var routes: [ConversationID: ReplyRoute] = [:]
+    /// The conversation update of the inbound message in progress, not yet
+    /// written (see `ConversationTouch`).
+    var pendingTouch: ConversationTouch?
 
     init(db: Database) { self.db = db }
+
+    /// Runs `body` with a new value on `db`'s open transaction, writing what
+    /// it held back before the transaction commits.
+    static func run<T>(in db: Database, _ body: (StoreTransaction) throws -> T) throws -> T {
+        let transaction = StoreTransaction(db: db)
+        let result = try body(transaction)
+        try transaction.settleTouch()
+        return result
+    }
 
     /// The instance by id, read once per transaction.
     public func instance(_ id: InstanceID) throws -> InstanceRecord? {
@@ -28,9 +40,20 @@ public final class StoreTransaction {
     /// transaction; nil when it does not exist.
     func route(_ id: ConversationID) throws -> ReplyRoute? {
         if let cached = routes[id] { return cached }
+        try settleTouch()
         let route = try ReplyRoute.fetch(db, id: id)
         routes[id] = route
         return route
+    }
+
+    /// Writes the conversation update held back for the inbound message in
+    /// progress: before anything reads conversation rows, and before the
+    /// transaction commits. It stays held back until written, so a failed
+    /// write fails the commit rather than being lost.
+    func settleTouch() throws {
+        guard let touch = pendingTouch else { return }
+        try touch.write(db)
+        pendingTouch = nil
     }
 
     /// What scripts of `instance` may read, seeing this transaction's writes.

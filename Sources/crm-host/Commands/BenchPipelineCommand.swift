@@ -29,6 +29,12 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     @Option(help: "Messages per transaction of the sqlite3 floor.")
     var floorBatch = 1000
 
+    @Option(help: """
+        Hand messages in at this steady rate (per second) instead, none waiting for another: latency below \
+        saturation. Without it, contacts wait for their commits and the latency is that of the saturated pipeline.
+        """)
+    var rate: Double?
+
     func run() async throws {
         print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio")
@@ -71,23 +77,10 @@ struct BenchPipelineCommand: AsyncParsableCommand {
                                        connectors: { connectors[$0] })
         try pipeline.start()
         let started = ContinuousClock.now
-        let (messages, contacts, count) = (self.messages, self.contacts, instances.count)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (number, instance) in instances.enumerated() {
-                for contact in 0..<contacts {
-                    group.addTask {
-                        var index = number + count * contact
-                        while index < messages {
-                            recorder.handIn(index)
-                            try await pipeline.inbound(InboundMessage(
-                                instanceID: instance.id, whatsappID: "b\(index)",
-                                contact: ContactIdentity(phone: "5521\(number)0\(contact)"), text: "\(index)"))
-                            index += count * contacts
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
+        if let rate {
+            try await handInSteadily(at: rate, to: pipeline, instances: instances, recorder: recorder)
+        } else {
+            try await handInAsCommitted(to: pipeline, instances: instances, recorder: recorder)
         }
         while recorder.delivered < messages { try await Task.sleep(for: .milliseconds(2)) }
         let elapsed = ContinuousClock.now - started
@@ -95,6 +88,59 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let percentiles = recorder.percentiles([0.5, 0.99])
         return (Double(messages) / seconds, percentiles[0], percentiles[1])
+    }
+
+    /// Message `index` goes to instance `index % instances`, from one of its
+    /// `contacts` contacts in turn.
+    private func inbound(_ index: Int, instances: [InstanceRecord]) -> InboundMessage {
+        let number = index % instances.count
+        let contact = index / instances.count % contacts
+        return InboundMessage(instanceID: instances[number].id, whatsappID: "b\(index)",
+                              contact: ContactIdentity(phone: "5521\(number)0\(contact)"), text: "\(index)")
+    }
+
+    /// The closed loop: every contact hands in its next message once the
+    /// previous one has committed. The contacts start instance by instance,
+    /// and the queue keeps that order from then on.
+    private func handInAsCommitted(to pipeline: MessagePipeline, instances: [InstanceRecord],
+                                   recorder: DeliveryRecorder) async throws {
+        let stride = instances.count * contacts
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in instances.indices {
+                for contact in 0..<contacts {
+                    group.addTask {
+                        for index in Swift.stride(from: number + instances.count * contact, to: messages, by: stride) {
+                            recorder.handIn(index)
+                            try await pipeline.inbound(inbound(index, instances: instances))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The open loop: messages are handed in on a fixed schedule, each as its
+    /// own task, whatever the pipeline's pace; one after another they go to
+    /// each instance in turn, as independent numbers' traffic would.
+    private func handInSteadily(at rate: Double, to pipeline: MessagePipeline, instances: [InstanceRecord],
+                                recorder: DeliveryRecorder) async throws {
+        let started = ContinuousClock.now
+        try await withThrowingDiscardingTaskGroup { group in
+            var next = 0
+            while next < messages {
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let due = min(messages, Int(seconds * rate) + 1)
+                while next < due {
+                    let index = next
+                    recorder.handIn(index)
+                    group.addTask { try await pipeline.inbound(inbound(index, instances: instances)) }
+                    next += 1
+                }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }
     }
 
     private func measureFloor() throws -> Double {
