@@ -1,8 +1,8 @@
 import GRDB
 import GRDBSQLite
 
-/// A statement of the message pipeline's hot path, bound and stepped through
-/// the sqlite3 C API. GRDB still prepares and caches it; what goes around
+/// A statement of a hot path (the message pipeline, the inbox list), bound and
+/// stepped through the sqlite3 C API. GRDB still prepares and caches it; what goes around
 /// GRDB is the per-call work of `StatementArguments` (an array of boxed
 /// values), of row cursors (a dictionary of column names built per query) and
 /// of its bookkeeping for observers and read regions, which this store does
@@ -12,9 +12,10 @@ import GRDBSQLite
 /// ephemeral table opened per call, which costs more than reading the row
 /// again by its key.
 ///
-/// Only for use inside a write transaction: it refuses to run outside one, so
-/// that a transaction SQLite has rolled back after an error can never go on
-/// as single statements committed one by one.
+/// Only for use inside a transaction (a write, or a read begun by
+/// `CRMStore.snapshotRead`): it refuses to run outside one, so that a
+/// transaction SQLite has rolled back after an error can never go on as single
+/// statements committed one by one.
 struct DirectStatement {
     private let statement: Statement
     private let connection: OpaquePointer
@@ -59,6 +60,18 @@ struct DirectStatement {
     func fetchAll<Result, each Value: DirectArgument>(_ values: repeat each Value,
                                                        read: (DirectRow) -> Result) throws -> [Result] {
         bind(repeat each values)
+        return try rows(read)
+    }
+
+    /// Binds `arguments`, as many as the text of the query has placeholders,
+    /// and reads every row; for queries whose filters choose their arguments.
+    func fetchAll<Result>(arguments: [any DirectArgument], read: (DirectRow) -> Result) throws -> [Result] {
+        for (index, argument) in arguments.enumerated() { argument.bind(to: handle, at: Int32(index + 1)) }
+        return try rows(read)
+    }
+
+    /// Steps the bound statement to its end, reading each row.
+    private func rows<Result>(_ read: (DirectRow) -> Result) throws -> [Result] {
         defer { finish() }
         var results: [Result] = []
         while true {

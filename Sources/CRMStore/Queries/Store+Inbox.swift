@@ -26,24 +26,20 @@ extension CRMStore {
     public func conversations(company: Int64, filter: InboxFilter = InboxFilter(), cursor: String? = nil,
                               limit: Int = 50) throws -> Page<InboxConversation> {
         let limit = min(max(limit, 1), 500)
-        var sql = """
-            SELECT \(ConversationRecord.columns(of: "c")), i.name, i.phone_number
-            FROM conversations c JOIN instances i ON i.id = c.instance_id
-            WHERE c.company_id = ?
-            """
-        var arguments: StatementArguments = [company]
+        var sql = Self.inboxSelect
+        var arguments: [any DirectArgument] = [company]
         if let instance = filter.instanceID {
-            sql += " AND c.instance_id = ?"; arguments += [instance.lowercased()]
+            sql += " AND c.instance_id = ?"; arguments.append(instance.lowercased())
         }
         if let assignee = filter.assignee {
-            sql += " AND c.assignee = ?"; arguments += [assignee]
+            sql += " AND c.assignee = ?"; arguments.append(assignee)
         }
         if let tag = filter.tag {
             sql += """
                  AND EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
                              WHERE ct.conversation_id = c.id AND t.name = ?)
                 """
-            arguments += [tag]
+            arguments.append(tag)
         }
         if let text = filter.text, !text.isEmpty {
             let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
@@ -53,7 +49,7 @@ extension CRMStore {
                       OR c.contact_username LIKE ?1x ESCAPE '\\' OR c.group_name LIKE ?1x ESCAPE '\\'
                       OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ?1x ESCAPE '\\'))
                 """.replacingOccurrences(of: "?1x", with: "?")
-            arguments += [pattern, pattern, pattern, pattern, pattern]
+            arguments += Array(repeating: pattern, count: 5)
         }
         if let cursor {
             let parts = try Cursor.decode(cursor, parts: 2)
@@ -64,22 +60,19 @@ extension CRMStore {
             arguments += [at, id]
         }
         sql += " ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?"
-        arguments += [limit + 1]
-        return try pool.read { db in
+        arguments.append(Int64(limit + 1))
+        return try snapshotRead { db in
             // The text of the query varies only with which filters are set, so
-            // its prepared statement is kept and reused.
-            // Each row is decoded straight off the statement, never copied.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            var items: [InboxConversation] = []
-            items.reserveCapacity(limit + 1)
-            while let row = try rows.next() {
-                items.append(InboxConversation(conversation: ConversationRecord(row: row),
-                                               instanceName: row[Self.instanceNameColumn],
-                                               instancePhone: row[Self.instanceNameColumn + 1], tags: []))
+            // its prepared statement is kept and reused; each row is decoded
+            // straight off the statement.
+            var items = try DirectStatement(db, sql: sql).fetchAll(arguments: arguments) { row in
+                InboxConversation(conversation: ConversationRecord(columns: row),
+                                  instanceName: row[column: Self.instanceNameColumn],
+                                  instancePhone: row[column: Self.instanceNameColumn + 1], tags: [])
             }
             let more = items.count > limit
             if more { items.removeLast() }
-            let tags = try ConversationRecord.tags(db, conversations: items.map(\.conversation.id))
+            let tags = try ConversationRecord.tags(db, conversations: items.map { $0.conversation.id })
             for index in items.indices { items[index].tags = tags[items[index].conversation.id] ?? [] }
             let next = more ? items.last.map {
                 Cursor.encode(["\($0.conversation.lastMessageAt.storageSeconds)", "\($0.conversation.id)"])
@@ -87,6 +80,13 @@ extension CRMStore {
             return Page(items: items, nextCursor: next)
         }
     }
+
+    /// The inbox list up to its company condition; filters follow.
+    private static let inboxSelect = """
+        SELECT \(ConversationRecord.columns(of: "c")), i.name, i.phone_number
+        FROM conversations c JOIN instances i ON i.id = c.instance_id
+        WHERE c.company_id = ?
+        """
 
     /// Where the instance's name and number follow the conversation's columns.
     private static let instanceNameColumn = ConversationRecord.columnNames.count

@@ -36,15 +36,18 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
     }
 
     /// A row that starts with `columns`; more columns may follow.
-    public init(row: Row) {
-        id = row[0]; instanceID = row[1]; companyID = row[2]; contactID = row[3]
-        contactPhone = row[4]; contactUserID = row[5]; contactUsername = row[6]; contactName = row[7]
-        isGroup = row[8]; groupName = row[9]
-        lastMessageAt = Date(storageSeconds: row[10])
-        lastInboundAt = (row[11] as Double?).map(Date.init(storageSeconds:))
-        lastOperatorReplyAt = (row[12] as Double?).map(Date.init(storageSeconds:))
-        unreadCount = row[13]; assignee = row[14]
-        createdAt = Date(storageSeconds: row[15])
+    public init(row: Row) { self.init(columns: row) }
+
+    /// A row that starts with `columns`, from GRDB or stepped directly.
+    init(columns row: some PositionalRow) {
+        id = row[column: 0]; instanceID = row[column: 1]; companyID = row[column: 2]; contactID = row[column: 3]
+        contactPhone = row[column: 4]; contactUserID = row[column: 5]; contactUsername = row[column: 6]
+        contactName = row[column: 7]; isGroup = row[column: 8]; groupName = row[column: 9]
+        lastMessageAt = Date(storageSeconds: row[column: 10])
+        lastInboundAt = (row[column: 11] as Double?).map(Date.init(storageSeconds:))
+        lastOperatorReplyAt = (row[column: 12] as Double?).map(Date.init(storageSeconds:))
+        unreadCount = row[column: 13]; assignee = row[column: 14]
+        createdAt = Date(storageSeconds: row[column: 15])
     }
 
     /// Who owns it and where replies go.
@@ -65,17 +68,18 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
         try fetchOne(db, cachedSQL: "SELECT \(columns) FROM conversations WHERE id = ?", arguments: [id])
     }
 
-    /// The tags of many conversations in one query, each list sorted by name.
+    /// The tags of many conversations in one query, each list sorted by name;
+    /// inside a transaction (it is stepped directly).
     static func tags(_ db: Database, conversations: [ConversationID]) throws -> [ConversationID: [String]] {
         guard !conversations.isEmpty else { return [:] }
-        let placeholders = Array(repeating: "?", count: conversations.count).joined(separator: ",")
-        var tags: [ConversationID: [String]] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+        let placeholders = String(repeating: "?,", count: conversations.count - 1) + "?"
+        let rows = try DirectStatement(db, sql: """
             SELECT conversation_tags.conversation_id, tags.name
             FROM conversation_tags JOIN tags ON tags.id = conversation_tags.tag_id
             WHERE conversation_tags.conversation_id IN (\(placeholders)) ORDER BY tags.name
-            """), arguments: StatementArguments(conversations))
-        while let row = try rows.next() { tags[row[0], default: []].append(row[1]) }
+            """).fetchAll(arguments: conversations) { row in (row[column: 0] as ConversationID, row[column: 1] as String) }
+        var tags: [ConversationID: [String]] = [:]
+        for (conversation, name) in rows { tags[conversation, default: []].append(name) }
         return tags
     }
 
