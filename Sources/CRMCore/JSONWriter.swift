@@ -48,27 +48,33 @@ public struct JSONWriter {
         guard var text else { return writeNull() }
         bytes.append(UInt8(ascii: "\""))
         text.withUTF8 { utf8 in
-            for byte in utf8 {
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    bytes.append(byte)
-                    continue
-                }
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                default:
-                    bytes.append(UInt8(ascii: "u"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(JSONWriter.hexDigit(byte >> 4))
-                    bytes.append(JSONWriter.hexDigit(byte & 15))
-                }
+            // Runs of bytes that need no escape are copied whole: most text has none.
+            var run = 0
+            for index in utf8.indices where JSONWriter.needsEscape(utf8[index]) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                escape(utf8[index])
+                run = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        default:
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                      JSONWriter.hexDigit(byte >> 4), JSONWriter.hexDigit(byte & 15)])
+        }
     }
 
     private static func hexDigit(_ value: UInt8) -> UInt8 {
@@ -78,19 +84,20 @@ public struct JSONWriter {
     public mutating func integer<Number: BinaryInteger>(_ number: Number?) {
         separate()
         guard let number else { return writeNull() }
-        var value = Int64(number)
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            guard value != .min else { return bytes.append(contentsOf: "9223372036854775808".utf8) }
-            value = -value
+        let value = Int64(number)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        // The digits come out last first: written from the end of a scratch
+        // buffer, then copied at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
+            var start = scratch.count
+            repeat {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
         }
-        var width = 1
-        var scale: Int64 = 10
-        while width < 19 && value >= scale {
-            width += 1
-            if width < 19 { scale *= 10 }
-        }
-        digits(Int(value), width)
     }
 
     public mutating func bool(_ flag: Bool) {
@@ -105,19 +112,27 @@ public struct JSONWriter {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        bytes.append(UInt8(ascii: "\""))
-        digits(Int(parts.tm_year) + 1900, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 22) { text in
+            var position = 0
+            func put(_ byte: UInt8) { text[position] = byte; position += 1 }
+            func put(_ value: Int32, width: Int) {
+                var divisor: Int32 = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            put(UInt8(ascii: "\""))
+            put(parts.tm_year + 1900, width: 4); put(UInt8(ascii: "-"))
+            put(parts.tm_mon + 1, width: 2); put(UInt8(ascii: "-"))
+            put(parts.tm_mday, width: 2); put(UInt8(ascii: "T"))
+            put(parts.tm_hour, width: 2); put(UInt8(ascii: ":"))
+            put(parts.tm_min, width: 2); put(UInt8(ascii: ":"))
+            put(parts.tm_sec, width: 2); put(UInt8(ascii: "Z"))
+            put(UInt8(ascii: "\""))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<position]))
+        }
     }
 
     public mutating func null() {
@@ -126,17 +141,6 @@ public struct JSONWriter {
     }
 
     private mutating func writeNull() { bytes.append(contentsOf: "null".utf8) }
-
-    private mutating func digits(_ value: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
 
     /// Writes the comma before every member but the first; the value after a
     /// key is not a new member.

@@ -38,6 +38,30 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), "\"2025-11-29T07:06:40Z\"")
     }
 
+    func testDatesMatchTheISO8601FormatterOverTwoCenturies() throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var generator = SystemRandomNumberGenerator()
+        // Leap days, year ends and the epoch itself, then random seconds from 1900 to 2100.
+        let edges: [Int64] = [0, -1, 951_782_400, 951_868_799, 4_107_542_399, 1_767_225_599, 1_767_225_600]
+        let seconds = edges + (0..<5_000).map { _ in Int64.random(in: -2_208_988_800...4_102_444_799, using: &generator) }
+        for second in seconds {
+            let date = Date(timeIntervalSince1970: TimeInterval(second))
+            var writer = JSONWriter()
+            writer.date(date.addingTimeInterval(Double.random(in: 0..<1, using: &generator)))
+            XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), "\"\(formatter.string(from: date))\"", "\(second)")
+        }
+    }
+
+    func testTextIsEscapedWhereverTheEscapeFalls() throws {
+        for text in ["\"", "a\"", "\"a", "\n\n", "ab\\cd\u{1F}", "", "sem escape", "👋\t👋"] {
+            var writer = JSONWriter()
+            writer.string(text)
+            let decoded = try JSONSerialization.jsonObject(with: Data(writer.bytes), options: .fragmentsAllowed) as? String
+            XCTAssertEqual(decoded, text)
+        }
+    }
+
     func testIntegersOfEveryWidth() throws {
         let numbers: [Int64] = [0, 7, -7, 10, 99, 100, 1_764_400_000, -1_000_000_000_000_000_000, .max, .min]
         var writer = JSONWriter()
