@@ -97,7 +97,9 @@ extension Daemon: InboxService {
         let page = try mapped {
             try store.conversations(company: tenant.companyID, filter: filter, cursor: query.cursor, limit: query.limit)
         }
-        return PageJSON(items: page.items.map(\.json), next_cursor: page.nextCursor)
+        // A closure, not the key path `\.json`: on Linux a key path is built
+        // anew at every call, which costs more than the mapping.
+        return PageJSON(items: page.items.map { $0.json }, next_cursor: page.nextCursor)
     }
 
     public func messages(in conversation: Int64, cursor: String?, limit: Int, for tenant: Tenant) async throws -> PageJSON<MessageJSON> {
@@ -108,7 +110,7 @@ extension Daemon: InboxService {
             // Opening a conversation reads it: its unread count goes back to zero.
             try mapped { try store.markRead(conversation, company: tenant.companyID) }
         }
-        return PageJSON(items: page.items.map(\.json), next_cursor: page.nextCursor)
+        return PageJSON(items: page.items.map { $0.json }, next_cursor: page.nextCursor)
     }
 
     public func send(_ content: OutgoingContent, to conversation: Int64, for tenant: Tenant) async throws -> MessageJSON {
