@@ -15,6 +15,8 @@ public final class CRMStore: Sendable {
     /// inbox query it guards. A revocation here clears it at once; one made
     /// behind the store's back (a direct edit of the database) shows within the second.
     let keyCache = ExpiringCache<String, CompanyRecord>(lifetime: 1)
+    /// Connections of their own for the inbox list, beside the pool's readers.
+    let readers: ReadConnections
 
     /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
     /// - Parameter folder: the data folder; created when missing.
@@ -29,6 +31,7 @@ public final class CRMStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
+        readers = ReadConnections(path: path)
     }
 
     /// Names of the migrations applied to this database, oldest first.

@@ -2,34 +2,48 @@ import GRDB
 import GRDBSQLite
 
 /// A statement of a hot path (the message pipeline, the inbox list), bound and
-/// stepped through the sqlite3 C API. GRDB still prepares and caches it; what goes around
-/// GRDB is the per-call work of `StatementArguments` (an array of boxed
-/// values), of row cursors (a dictionary of column names built per query) and
-/// of its bookkeeping for observers and read regions, which this store does
-/// not use. Writing one row costs less in SQLite than that did.
+/// stepped through the sqlite3 C API. GRDB (or a `ReadConnection`) still
+/// prepares and caches it; what goes around GRDB is the per-call work of
+/// `StatementArguments` (an array of boxed values), of row cursors (a
+/// dictionary of column names built per query) and of its bookkeeping for
+/// observers and read regions, which this store does not use. Writing one row
+/// costs less in SQLite than that did.
 ///
 /// The same statements leave out `RETURNING`: SQLite buffers those rows in an
 /// ephemeral table opened per call, which costs more than reading the row
 /// again by its key.
 ///
-/// Only for use inside a transaction (a write, or a read begun by
-/// `CRMStore.snapshotRead`): it refuses to run outside one, so that a
-/// transaction SQLite has rolled back after an error can never go on as single
-/// statements committed one by one.
+/// Only for use inside a transaction (a write, or a read of
+/// `ReadConnections`): it refuses to run outside one, so that a transaction
+/// SQLite has rolled back after an error can never go on as single statements
+/// committed one by one.
 struct DirectStatement {
-    private let statement: Statement
+    private let handle: OpaquePointer
     private let connection: OpaquePointer
+    private let sql: String
+    /// What keeps the prepared statement alive while this is in use.
+    private let owner: AnyObject
 
     /// The cached statement for `sql`, checked to be inside a transaction.
     init(_ db: Database, sql: String) throws {
         guard let connection = db.sqliteConnection, sqlite3_get_autocommit(connection) == 0 else {
             throw DatabaseError(resultCode: .SQLITE_ABORT, message: "not inside a transaction", sql: sql)
         }
-        self.connection = connection
-        statement = try db.cachedStatement(sql: sql)
+        let statement = try db.cachedStatement(sql: sql)
+        self.init(handle: statement.sqliteStatement, connection: connection, sql: sql, owner: statement)
     }
 
-    private var handle: OpaquePointer { statement.sqliteStatement }
+    /// The statement for `sql` prepared on `reader`, checked to be inside a transaction.
+    init(_ reader: ReadConnection, sql: String) throws {
+        guard sqlite3_get_autocommit(reader.handle) == 0 else {
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "not inside a transaction", sql: sql)
+        }
+        self.init(handle: try reader.prepared(sql), connection: reader.handle, sql: sql, owner: reader)
+    }
+
+    private init(handle: OpaquePointer, connection: OpaquePointer, sql: String, owner: AnyObject) {
+        self.handle = handle; self.connection = connection; self.sql = sql; self.owner = owner
+    }
 
     /// Binds `values` to `?1`, `?2`… and runs the statement to its end.
     func execute<each Value: DirectArgument>(_ values: repeat each Value) throws {
@@ -99,7 +113,7 @@ struct DirectStatement {
 
     private func failure(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
-                      message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+                      message: String(cString: sqlite3_errmsg(connection)), sql: sql)
     }
 }
 

@@ -61,18 +61,18 @@ extension CRMStore {
         }
         sql += " ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?"
         arguments.append(Int64(limit + 1))
-        return try snapshotRead { db in
+        return try readers.read { reader in
             // The text of the query varies only with which filters are set, so
             // its prepared statement is kept and reused; each row is decoded
             // straight off the statement.
-            var items = try DirectStatement(db, sql: sql).fetchAll(arguments: arguments) { row in
+            var items = try DirectStatement(reader, sql: sql).fetchAll(arguments: arguments) { row in
                 InboxConversation(conversation: ConversationRecord(columns: row),
                                   instanceName: row[column: Self.instanceNameColumn],
                                   instancePhone: row[column: Self.instanceNameColumn + 1], tags: [])
             }
             let more = items.count > limit
             if more { items.removeLast() }
-            let tags = try ConversationRecord.tags(db, conversations: items.map { $0.conversation.id })
+            let tags = try ConversationRecord.tags(reader, conversations: items.map { $0.conversation.id })
             for index in items.indices { items[index].tags = tags[items[index].conversation.id] ?? [] }
             let next = more ? items.last.map {
                 Cursor.encode(["\($0.conversation.lastMessageAt.storageSeconds)", "\($0.conversation.id)"])

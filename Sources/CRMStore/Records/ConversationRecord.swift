@@ -69,11 +69,11 @@ public struct ConversationRecord: Sendable, Equatable, FetchableRecord {
     }
 
     /// The tags of many conversations in one query, each list sorted by name;
-    /// inside a transaction (it is stepped directly).
-    static func tags(_ db: Database, conversations: [ConversationID]) throws -> [ConversationID: [String]] {
+    /// inside a transaction of `reader`.
+    static func tags(_ reader: ReadConnection, conversations: [ConversationID]) throws -> [ConversationID: [String]] {
         guard !conversations.isEmpty else { return [:] }
         let placeholders = String(repeating: "?,", count: conversations.count - 1) + "?"
-        let rows = try DirectStatement(db, sql: """
+        let rows = try DirectStatement(reader, sql: """
             SELECT conversation_tags.conversation_id, tags.name
             FROM conversation_tags JOIN tags ON tags.id = conversation_tags.tag_id
             WHERE conversation_tags.conversation_id IN (\(placeholders)) ORDER BY tags.name
