@@ -15,6 +15,8 @@ public final class CRMStore: Sendable {
     /// inbox query it guards. A revocation here clears it at once; one made
     /// behind the store's back (a direct edit of the database) shows within the second.
     let keyCache = ExpiringCache<String, CompanyRecord>(lifetime: 1)
+    /// Takes the log's checkpoints off the writer; nil keeps SQLite's own.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
     /// - Parameter folder: the data folder; created when missing.
@@ -29,7 +31,24 @@ public final class CRMStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
+        checkpointer = WALCheckpointer(path: path)
+        if let checkpointer {
+            pool.writeWithoutTransaction { db in
+                if let writer = db.sqliteConnection { checkpointer.attach(to: writer) }
+            }
+        }
     }
+
+    deinit {
+        guard let checkpointer else { return }
+        pool.writeWithoutTransaction { db in
+            if let writer = db.sqliteConnection { WALCheckpointer.detach(from: writer) }
+        }
+        checkpointer.stop()
+    }
+
+    /// Checkpoints the background thread has completed, for tests.
+    var backgroundCheckpoints: Int { checkpointer?.completed ?? 0 }
 
     /// Names of the migrations applied to this database, oldest first.
     public func appliedMigrations() throws -> [String] {
