@@ -22,9 +22,10 @@ struct JSONBody {
         guard !data.isEmpty else { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONReader.parse(data)
         } catch {
-            throw APIError.badRequest("request body is not valid JSON", code: "invalid_json")
+            throw APIError.badRequest("request body is not valid JSON: \(error.reason) at byte \(error.offset)",
+                                      code: "invalid_json")
         }
         guard case .object(let object) = value else {
             throw APIError.badRequest("request body must be a JSON object", code: "invalid_json")

@@ -16,7 +16,7 @@ struct StoreScriptContext: ScriptContext {
         guard let text = try? String.fetchOne(db.cachedStatement(sql: """
             SELECT value FROM kv WHERE instance_id = ? AND key = ?
             """), arguments: [instance.id, key]) else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        return try? JSONReader.parse(text.utf8)
     }
 
     func conversation(_ id: ConversationID) -> ConversationView? {
