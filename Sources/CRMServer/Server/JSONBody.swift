@@ -75,10 +75,7 @@ struct JSONBody {
 extension Response {
     /// A JSON answer with `status`, dates in ISO-8601.
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return jsonResponse(ByteBuffer(bytes: try encoder.encode(value)), status: status)
+        jsonResponse(ByteBuffer(bytes: try JSONEncoder.api().encode(value)), status: status)
     }
 
     /// The same answer for shapes that write themselves, without the encoder.
