@@ -55,8 +55,7 @@ public enum InstanceIDText {
             switch count {
             case 8, 13, 18, 23: guard byte == UInt8(ascii: "-") else { return false }
             default:
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20) else { return false }
+                guard HexDigit.value(byte) != nil else { return false }
             }
             count += 1
             if count > 36 { return false }

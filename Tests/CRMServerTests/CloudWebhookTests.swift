@@ -18,6 +18,8 @@ final class CloudWebhookTests: XCTestCase {
         XCTAssertFalse(CloudSignature.isValid(body: body + [32], header: header, appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: nil, appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: "sha256=zz", appSecret: "s3cret"))
+        XCTAssertTrue(CloudSignature.isValid(body: body, header: "sha256=" + header.dropFirst(7).uppercased(), appSecret: "s3cret"))
+        XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropLast()) + "g", appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropFirst(7)), appSecret: "s3cret"))
     }
 
