@@ -15,6 +15,8 @@ public final class CRMStore: Sendable {
     /// inbox query it guards. A revocation here clears it at once; one made
     /// behind the store's back (a direct edit of the database) shows within the second.
     let keyCache = ExpiringCache<String, CompanyRecord>(lifetime: 1)
+    /// Instance rows kept for the pipeline's transactions; every write to one forgets it.
+    let instanceCache = InstanceRecordCache()
     /// Takes the log's checkpoints off the writer; nil keeps SQLite's own.
     private let checkpointer: WALCheckpointer?
 
@@ -59,7 +61,7 @@ public final class CRMStore: Sendable {
     /// The pipeline's group commit uses this with `StoreTransaction`, from its
     /// writer thread; it blocks until the transaction has committed.
     public func transactionNow<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try StoreTransaction.run(in: db, body) }
+        try pool.write { db in try StoreTransaction.run(in: db, instances: instanceCache, body) }
     }
 }
 
