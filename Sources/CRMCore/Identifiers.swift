@@ -44,3 +44,22 @@ public enum PhoneNumber {
         String(text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init))
     }
 }
+
+/// Instance ids as they arrive in paths and queries.
+public enum InstanceIDText {
+    /// Whether `text` is a UUID in its 8-4-4-4-12 hex form, either case.
+    /// Checked on every webhook; Foundation's `UUID(uuidString:)` goes through `sscanf`.
+    public static func isWellFormed(_ text: some StringProtocol) -> Bool {
+        var count = 0
+        for byte in text.utf8 {
+            switch count {
+            case 8, 13, 18, 23: guard byte == UInt8(ascii: "-") else { return false }
+            default:
+                guard HexDigit.value(byte) != nil else { return false }
+            }
+            count += 1
+            if count > 36 { return false }
+        }
+        return count == 36
+    }
+}

@@ -17,6 +17,10 @@ public final class CRMStore: Sendable {
     let keyCache = ExpiringCache<String, CompanyRecord>(lifetime: 1)
     /// Connections of their own for the inbox list, beside the pool's readers.
     let readers: ReadConnections
+    /// Instance rows kept for the pipeline's transactions; every write to one forgets it.
+    let instanceCache = InstanceRecordCache()
+    /// Takes the log's checkpoints off the writer; nil keeps SQLite's own.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
     /// - Parameter folder: the data folder; created when missing.
@@ -32,7 +36,24 @@ public final class CRMStore: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
         readers = ReadConnections(path: path)
+        checkpointer = WALCheckpointer(path: path)
+        if let checkpointer {
+            pool.writeWithoutTransaction { db in
+                if let writer = db.sqliteConnection { checkpointer.attach(to: writer) }
+            }
+        }
     }
+
+    deinit {
+        guard let checkpointer else { return }
+        pool.writeWithoutTransaction { db in
+            if let writer = db.sqliteConnection { WALCheckpointer.detach(from: writer) }
+        }
+        checkpointer.stop()
+    }
+
+    /// Checkpoints the background thread has completed, for tests.
+    var backgroundCheckpoints: Int { checkpointer?.completed ?? 0 }
 
     /// Names of the migrations applied to this database, oldest first.
     public func appliedMigrations() throws -> [String] {
@@ -43,7 +64,7 @@ public final class CRMStore: Sendable {
     /// The pipeline's group commit uses this with `StoreTransaction`, from its
     /// writer thread; it blocks until the transaction has committed.
     public func transactionNow<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try StoreTransaction.run(in: db, body) }
+        try pool.write { db in try StoreTransaction.run(in: db, instances: instanceCache, body) }
     }
 }
 

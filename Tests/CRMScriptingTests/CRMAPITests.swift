@@ -186,7 +186,7 @@ final class CRMAPITests: XCTestCase {
         let outcome = bot.handle(scene.message("oi"), context: scene.context)
         XCTAssertEqual(outcome.actions, [.kvSet(key: "json", value: .array([
             .string("{\"a\":[true,\"x\"],\"b\":1}"), .number(2.5), .integer(2), .string("é"), .bool(false),
-            .string("crm.json.decode: not valid JSON"),
+            .string("crm.json.decode: invalid JSON at byte 1: expected a member name"),
         ]))])
     }
 

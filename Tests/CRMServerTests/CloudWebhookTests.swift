@@ -18,6 +18,8 @@ final class CloudWebhookTests: XCTestCase {
         XCTAssertFalse(CloudSignature.isValid(body: body + [32], header: header, appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: nil, appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: "sha256=zz", appSecret: "s3cret"))
+        XCTAssertTrue(CloudSignature.isValid(body: body, header: "sha256=" + header.dropFirst(7).uppercased(), appSecret: "s3cret"))
+        XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropLast()) + "g", appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropFirst(7)), appSecret: "s3cret"))
     }
 
@@ -96,5 +98,20 @@ final class CloudWebhookTests: XCTestCase {
 
     func test_malformedBodyIsAnError() {
         XCTAssertThrowsError(try CloudWebhook.parse(Array("not json".utf8), instanceID: "i1", phoneNumberID: phoneNumberID))
+    }
+
+    func test_fieldsOfTheWrongTypeMakeTheBodyMalformedAndUnknownOnesAreIgnored() throws {
+        func body(_ message: String) -> [UInt8] {
+            Array(#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"\#(phoneNumberID)"},"messages":[\#(message)]}}]}]}"#.utf8)
+        }
+        for wrong in [#"{"id":5,"from":"5511","text":{"body":"oi"}}"#, #"{"id":"w1","from":["5511"],"text":{"body":"oi"}}"#,
+                      #"{"id":"w1","from":"5511","text":"oi"}"#, #"{"from":"5511","text":{"body":"oi"}}"#] {
+            XCTAssertThrowsError(try CloudWebhook.parse(body(wrong), instanceID: "i1", phoneNumberID: phoneNumberID), wrong)
+        }
+        let parsed = try CloudWebhook.parse(body(#"{"id":"w1","from":"5511","text":{"body":"oi","new":[1,{}]},"brand_new":{"x":null},"type":"text"}"#),
+                                            instanceID: "i1", phoneNumberID: phoneNumberID)
+        guard case .message(let message)? = parsed.events.first else { return XCTFail("no message") }
+        XCTAssertEqual(message.text, "oi")
+        XCTAssertEqual(message.contact.phone, "5511")
     }
 }

@@ -20,10 +20,11 @@ extension CRMAPI {
             guard text.utf8.count <= binding.caps.jsonTextBytes else {
                 throw LuaError(kind: .runtime, message: "crm.json.decode: text of \(text.utf8.count) bytes, the limit is \(binding.caps.jsonTextBytes)")
             }
-            guard let value = try? JSONText.decode(text) else {
-                throw LuaError(kind: .runtime, message: "crm.json.decode: not valid JSON")
+            do {
+                return [LuaConversions.value(try JSONText.decode(text))]
+            } catch {
+                throw LuaError(kind: .runtime, message: "crm.json.decode: \(error)")
             }
-            return [LuaConversions.value(value)]
         }
         for level in [ScriptLogEntry.Level.info, .warn, .error] {
             state.register(level.rawValue, in: "crm_log") { _, arguments throws(LuaError) in

@@ -10,8 +10,8 @@ enum JSONText {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    static func decode(_ text: String) throws(JSONReader.Failure) -> JSONValue {
+        try JSONReader.parse(text.utf8)
     }
 
     /// Bytes of a value as JSON, to hold it to a cap.

@@ -180,7 +180,7 @@ extension Daemon: InboxService {
             case .receipt(let id, let status, let reason):
                 pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
             case .contactChanged(let old, let new):
-                try mapped { try store.relinkContact(instance: instanceID, from: old, to: new) }
+                _ = try mapped { try store.relinkContact(instance: instanceID, from: old, to: new) }
             case .error(let text):
                 logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
             }

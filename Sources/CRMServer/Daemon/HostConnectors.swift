@@ -20,7 +20,7 @@ struct HostConnectors: ConnectorFactory {
     func cloudConfiguration(_ instance: InstanceID, config: [String: JSONValue]) throws -> CloudConfiguration {
         var merged = config
         if let sealed = try credentials.load(for: instance),
-           case .object(let secrets)? = try? JSONDecoder().decode(JSONValue.self, from: sealed) {
+           case .object(let secrets)? = try? JSONReader.parse(sealed) {
             merged.merge(secrets) { _, secret in secret }
         }
         return try CloudConfiguration(json: merged)

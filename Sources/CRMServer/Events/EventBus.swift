@@ -41,10 +41,7 @@ public final class EventBus: Sendable {
 
     /// Encodes `object` and publishes it as an event of `type`.
     public func publish<Object: Encodable>(type: String, companyID: Int64, object: Object) {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        guard let data = try? encoder.encode(EventEnvelope(type: type, object: object)),
+        guard let data = try? JSONEncoder.api(sortedKeys: true).encode(EventEnvelope(type: type, object: object)),
               let json = String(data: data, encoding: .utf8) else { return }
         publish(ServerEvent(type: type, companyID: companyID, json: json))
     }

@@ -1,3 +1,4 @@
+import CRMCore
 import CRMSessions
 import Foundation
 import Hummingbird
@@ -46,7 +47,7 @@ struct CloudWebhookRoutes {
     }
 
     static func id(_ context: APIRequestContext) throws -> String {
-        guard let raw = context.parameters.get("id"), UUID(uuidString: raw) != nil else { throw APIError.notFound("instance") }
+        guard let raw = context.parameters.get("id"), InstanceIDText.isWellFormed(raw) else { throw APIError.notFound("instance") }
         return raw.lowercased()
     }
 }

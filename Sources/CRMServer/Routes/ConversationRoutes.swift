@@ -13,7 +13,7 @@ struct ConversationRoutes {
         group.get("conversations") { request, context in
             let query = request.uri.queryParameters
             let instanceID = query["instance_id"].map(String.init)
-            if let instanceID, UUID(uuidString: instanceID) == nil {
+            if let instanceID, !InstanceIDText.isWellFormed(instanceID) {
                 throw APIError.badRequest("instance_id must be a UUID", code: "invalid_id")
             }
             let filters = ConversationQuery(

@@ -54,7 +54,7 @@ struct InstanceRoutes {
 
     /// Instance ids are UUIDs; anything else cannot exist.
     static func id(_ context: APIRequestContext) throws -> String {
-        guard let raw = context.parameters.get("id"), UUID(uuidString: raw) != nil else {
+        guard let raw = context.parameters.get("id"), InstanceIDText.isWellFormed(raw) else {
             throw APIError.badRequest("instance id must be a UUID", code: "invalid_id")
         }
         return raw.lowercased()

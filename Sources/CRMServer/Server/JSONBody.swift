@@ -22,9 +22,10 @@ struct JSONBody {
         guard !data.isEmpty else { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONReader.parse(data)
         } catch {
-            throw APIError.badRequest("request body is not valid JSON", code: "invalid_json")
+            throw APIError.badRequest("request body is not valid JSON: \(error.reason) at byte \(error.offset)",
+                                      code: "invalid_json")
         }
         guard case .object(let object) = value else {
             throw APIError.badRequest("request body must be a JSON object", code: "invalid_json")
@@ -74,10 +75,7 @@ struct JSONBody {
 extension Response {
     /// A JSON answer with `status`, dates in ISO-8601.
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return jsonResponse(ByteBuffer(bytes: try encoder.encode(value)), status: status)
+        jsonResponse(ByteBuffer(bytes: try JSONEncoder.api().encode(value)), status: status)
     }
 
     /// The same answer for shapes that write themselves, without the encoder.

@@ -1,3 +1,4 @@
+import CRMCore
 import Crypto
 import Foundation
 
@@ -18,16 +19,15 @@ public enum CloudSignature {
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The bytes of 64 hex digits, either case; nil for anything else.
     static func hexBytes(_ text: Substring) -> [UInt8]? {
-        guard text.count == 64 else { return nil }
+        let digits = Array(text.utf8)
+        guard digits.count == 64 else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
+        for pair in stride(from: 0, to: 64, by: 2) {
+            guard let high = HexDigit.value(digits[pair]), let low = HexDigit.value(digits[pair + 1]) else { return nil }
+            bytes.append(high << 4 | low)
         }
         return bytes
     }

@@ -26,7 +26,7 @@ public enum CloudWebhook {
     public static func parse(_ body: [UInt8], instanceID: InstanceID, phoneNumberID: String) throws(MalformedBody) -> Parsed {
         let payload: CloudWebhookPayload
         do {
-            payload = try JSONDecoder().decode(CloudWebhookPayload.self, from: Data(body))
+            payload = try CloudWebhookPayload(PayloadObject(JSONReader.parse(body)))
         } catch {
             throw MalformedBody()
         }

@@ -147,7 +147,7 @@ extension CRMStore {
             guard let record = try ConversationRecord.fetch(db, id: conversation), record.companyID == company else {
                 throw StoreError.conversationNotFound(conversation)
             }
-            return try StoreTransaction.run(in: db) { try $0.queueSend(content, via: record.route, byOperator: true, at: now).0 }
+            return try StoreTransaction.run(in: db, instances: instanceCache) { try $0.queueSend(content, via: record.route, byOperator: true, at: now).0 }
         }
     }
 }

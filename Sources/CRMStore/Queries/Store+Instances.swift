@@ -54,6 +54,7 @@ extension CRMStore {
     public func renameInstance(_ id: InstanceID, company: Int64, to name: String, at now: Date = Date()) throws -> InstanceRecord {
         try pool.write { db in
             _ = try Self.owned(db, id: id, company: company)
+            instanceCache.forget(id)
             try db.execute(sql: "UPDATE instances SET name = ?, updated_at = ? WHERE id = ?",
                            arguments: [name, now.storageSeconds, id.lowercased()])
             return try Self.owned(db, id: id, company: company)
@@ -65,6 +66,7 @@ extension CRMStore {
     public func deleteInstance(_ id: InstanceID, company: Int64) throws {
         try pool.write { db in
             _ = try Self.owned(db, id: id, company: company)
+            instanceCache.forget(id)
             try db.execute(sql: "DELETE FROM instances WHERE id = ?", arguments: [id.lowercased()])
         }
     }
@@ -75,6 +77,7 @@ extension CRMStore {
                              at now: Date = Date()) throws {
         precondition(status != .connected, "connecting goes through claimPhone(_:for:)")
         try pool.write { db in
+            instanceCache.forget(id)
             try db.execute(sql: "UPDATE instances SET status = ?, qr_code = ?, updated_at = ? WHERE id = ?",
                            arguments: [status.rawValue, qrCode, now.storageSeconds, id.lowercased()])
             if db.changesCount == 0 { throw StoreError.instanceNotFound(id) }
@@ -92,6 +95,7 @@ extension CRMStore {
                 """, arguments: [digits, id.lowercased()]) {
                 throw StoreError.phoneInUse(phone: digits, heldBy: holder)
             }
+            instanceCache.forget(id)
             try db.execute(sql: """
                 UPDATE instances SET status = 'CONNECTED', phone_number = ?, qr_code = NULL, updated_at = ? WHERE id = ?
                 """, arguments: [digits, now.storageSeconds, id.lowercased()])

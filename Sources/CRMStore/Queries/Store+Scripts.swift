@@ -33,7 +33,7 @@ extension CRMStore {
         try pool.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM kv WHERE instance_id = ? AND key = ?",
                                 arguments: [instance.lowercased(), key])
-                .map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+                .map { try JSONReader.parse($0.utf8) }
         }
     }
 }

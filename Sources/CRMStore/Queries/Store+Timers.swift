@@ -13,7 +13,7 @@ public struct TimerRecord: Sendable, Equatable, FetchableRecord {
     public init(row: Row) {
         id = row["id"]; instanceID = row["instance_id"]; name = row["name"]
         let payloadText: String = row["payload"]
-        payload = (try? JSONDecoder().decode(JSONValue.self, from: Data(payloadText.utf8))) ?? .null
+        payload = (try? JSONReader.parse(payloadText.utf8)) ?? .null
         dueAt = Date(storageSeconds: row["due_at"])
     }
 

@@ -25,7 +25,7 @@ public struct InstanceRecord: Sendable, Equatable, FetchableRecord {
         status = InstanceStatus(rawValue: row[4]) ?? .disconnected
         qrCode = row[5]; connector = row[6]
         let configText: String = row[7]
-        config = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(configText.utf8))) ?? [:]
+        if case .object(let members)? = try? JSONReader.parse(configText.utf8) { config = members } else { config = [:] }
         createdAt = Date(storageSeconds: row[8]); updatedAt = Date(storageSeconds: row[9])
     }
 

@@ -13,10 +13,9 @@ struct StoreScriptContext: ScriptContext {
     private var db: Database { transaction.db }
 
     func kv(_ key: String) -> JSONValue? {
-        guard let text = try? String.fetchOne(db.cachedStatement(sql: """
-            SELECT value FROM kv WHERE instance_id = ? AND key = ?
-            """), arguments: [instance.id, key]) else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        guard let text = try? DirectStatement(db, sql: "SELECT value FROM kv WHERE instance_id = ? AND key = ?")
+            .fetchOne(instance.id, key, read: { row -> String in row[column: 0] }) else { return nil }
+        return try? JSONReader.parse(text.utf8)
     }
 
     func conversation(_ id: ConversationID) -> ConversationView? {

@@ -50,19 +50,19 @@ extension StoreTransaction {
                     written.handedOver.append(OutboxEntry(id: outboxID, route: route, message: message, content: content))
                 }
             case .tag(let id, let tag):
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO tags(company_id, name) VALUES (?, ?)")
-                    .execute(arguments: [instance.companyID, tag])
-                try db.cachedStatement(sql: """
+                try DirectStatement(db, sql: "INSERT OR IGNORE INTO tags(company_id, name) VALUES (?, ?)")
+                    .execute(instance.companyID, tag)
+                try DirectStatement(db, sql: """
                     INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id)
                     SELECT ?, id FROM tags WHERE company_id = ? AND name = ?
-                    """).execute(arguments: [id, instance.companyID, tag])
+                    """).execute(id, instance.companyID, tag)
             case .untag(let id, let tag):
-                try db.cachedStatement(sql: """
+                try DirectStatement(db, sql: """
                     DELETE FROM conversation_tags WHERE conversation_id = ?
                       AND tag_id = (SELECT id FROM tags WHERE company_id = ? AND name = ?)
-                    """).execute(arguments: [id, instance.companyID, tag])
+                    """).execute(id, instance.companyID, tag)
             case .assign(let id, let queue):
-                try db.cachedStatement(sql: "UPDATE conversations SET assignee = ? WHERE id = ?").execute(arguments: [queue, id])
+                try DirectStatement(db, sql: "UPDATE conversations SET assignee = ? WHERE id = ?").execute(queue, id)
             case .kvSet(let key, let value):
                 try setKV(key, value, instance: instance.id)
             case .timer(let name, let payload, let dueAt):
@@ -122,13 +122,13 @@ extension StoreTransaction {
 
     private func setKV(_ key: String, _ value: JSONValue?, instance: InstanceID) throws {
         guard let value else {
-            try db.cachedStatement(sql: "DELETE FROM kv WHERE instance_id = ? AND key = ?").execute(arguments: [instance, key])
+            try DirectStatement(db, sql: "DELETE FROM kv WHERE instance_id = ? AND key = ?").execute(instance, key)
             return
         }
-        try db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             INSERT INTO kv(instance_id, key, value) VALUES (?, ?, ?)
             ON CONFLICT(instance_id, key) DO UPDATE SET value = excluded.value
-            """).execute(arguments: [instance, key, Self.json(value)])
+            """).execute(instance, key, Self.json(value))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -132,9 +132,9 @@ extension StoreTransaction {
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
-        try ConversationID.fetchOne(db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             SELECT id FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
-            """), arguments: [instance, value])
+            """).fetchOne(instance, value) { row -> ConversationID in row[column: 0] }
     }
 
     /// Folds a conversation known only by user id into the one known by phone,

@@ -9,7 +9,7 @@ import GRDB
 /// Used only inside `CRMStore.transaction`; never kept after it returns.
 public final class StoreTransaction {
     let db: Database
-    private var instances: [InstanceID: InstanceRecord] = [:]
+    private let instances: InstanceRecordCache
     /// The route of every conversation this transaction has looked up or
     /// written an inbound message to (see `ReplyRoute` for why it stays true).
     var routes: [ConversationID: ReplyRoute] = [:]
@@ -17,22 +17,26 @@ public final class StoreTransaction {
     /// written (see `ConversationTouch`).
     var pendingTouch: ConversationTouch?
 
-    init(db: Database) { self.db = db }
+    init(db: Database, instances: InstanceRecordCache) {
+        self.db = db
+        self.instances = instances
+    }
 
     /// Runs `body` with a new value on `db`'s open transaction, writing what
     /// it held back before the transaction commits.
-    static func run<T>(in db: Database, _ body: (StoreTransaction) throws -> T) throws -> T {
-        let transaction = StoreTransaction(db: db)
+    static func run<T>(in db: Database, instances: InstanceRecordCache,
+                       _ body: (StoreTransaction) throws -> T) throws -> T {
+        let transaction = StoreTransaction(db: db, instances: instances)
         let result = try body(transaction)
         try transaction.settleTouch()
         return result
     }
 
-    /// The instance by id, read once per transaction.
+    /// The instance by id, read once and then kept (see `InstanceRecordCache`).
     public func instance(_ id: InstanceID) throws -> InstanceRecord? {
-        if let cached = instances[id] { return cached }
+        if let cached = instances.record(id) { return cached }
         let record = try InstanceRecord.fetch(db, id: id)
-        instances[id] = record
+        if let record { instances.remember(record) }
         return record
     }
 

@@ -1,0 +1,100 @@
+import CRMCore
+import Foundation
+import XCTest
+
+final class JSONReaderTests: XCTestCase {
+    private func parse(_ text: String) throws -> JSONValue { try JSONReader.parse(Array(text.utf8)) }
+
+    func test_documentsReadAsFoundationReadsThem() throws {
+        let documents = [
+            #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"PN"},"messages":[{"id":"wamid.1","from":"5511","text":{"body":"olá 😀"},"timestamp":"1700000000"}]}}]}]}"#,
+            #"  [ 1 , -2 , 3.25 , -0.5e-3 , 1E+2 , true , false , null , "" , [] , {} ]  "#,
+            #"{"escapes":"\" \\ \/ \b \f \n \r \t \u00e9 \u20AC \ud83d\ude00 end","raw":"ação ✓ 😀"}"#,
+            #"{"a":{"b":{"c":[[[{"d":[]}]]]}},"e":"\u0000"}"#,
+            #""just a string""#,
+            "12345",
+            #"{"same":1,"same":2}"#,
+        ]
+        for document in documents {
+            let expected = try JSONDecoder().decode(JSONValue.self, from: Data(document.utf8))
+            XCTAssertEqual(try parse(document).numbersAsDoubles, expected.numbersAsDoubles, document)
+        }
+    }
+
+    func test_integersStayIntegersAndTheRestAreDoubles() throws {
+        XCTAssertEqual(try parse("[0, -0, 42, 9223372036854775807, -9223372036854775808]"),
+                       .array([.integer(0), .integer(0), .integer(42), .integer(.max), .integer(.min)]))
+        XCTAssertEqual(try parse("[9223372036854775808, 1.0, 2e3, 0.1]"),
+                       .array([.number(9_223_372_036_854_775_808), .number(1), .number(2000), .number(0.1)]))
+    }
+
+    func test_randomTreesSurviveTheEncoderAndBack() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let tree = randomValue(depth: 0, using: &generator)
+            let encoded = try JSONEncoder().encode(tree)
+            XCTAssertEqual(try JSONReader.parse(encoded), tree, String(decoding: encoded, as: UTF8.self))
+        }
+    }
+
+    func test_malformedTextsAreRefusedWithAnOffset() {
+        let malformed = [
+            "", "   ", "{", "[", "[1,]", #"{"a":1,}"#, "[1 2]", #"{"a" 1}"#, "{a:1}", "'a'", "01", "-01", "1.", ".5",
+            "+1", "-", "1e", "1e+", "tru", "nul", "falsy", #""abc"#, "\"a\u{01}b\"", "[1] 2", "NaN", "Infinity", "1e999",
+            #""\x""#, #""\u12G4""#, #""\u12""#, #""\ud800""#, #""\udc00x""#, #""\ud800\u0041""#, "\u{FEFF}{}",
+        ]
+        for text in malformed {
+            XCTAssertThrowsError(try parse(text), text) { error in
+                XCTAssertNotNil(error as? JSONReader.Failure, text)
+            }
+        }
+        XCTAssertThrowsError(try JSONReader.parse([0x22, 0xFF, 0x22]))
+        XCTAssertThrowsError(try JSONReader.parse([0x22, 0x5C, 0x6E, 0xC3, 0x22]))
+        XCTAssertThrowsError(try parse("[1,}")) { error in
+            XCTAssertEqual((error as? JSONReader.Failure)?.offset, 3)
+        }
+    }
+
+    func test_nestingPastTheLimitIsAnErrorNotACrash() throws {
+        let limit = JSONReader.maxDepth
+        XCTAssertNoThrow(try parse(String(repeating: "[", count: limit) + String(repeating: "]", count: limit)))
+        XCTAssertThrowsError(try parse(String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1)))
+        XCTAssertThrowsError(try parse(String(repeating: #"{"a":"#, count: 100_000)))
+    }
+
+    private func randomValue(depth: Int, using generator: inout SystemRandomNumberGenerator) -> JSONValue {
+        let kind = Int.random(in: 0..<(depth > 4 ? 5 : 7), using: &generator)
+        switch kind {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &generator))
+        case 2: return .integer(Int64.random(in: .min ... .max, using: &generator))
+        case 3: return .number(Double.random(in: -1e6...1e6, using: &generator) + 0.5)
+        case 4: return .string(randomText(using: &generator))
+        case 5: return .array((0..<Int.random(in: 0...4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
+        default:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                members[randomText(using: &generator)] = randomValue(depth: depth + 1, using: &generator)
+            }
+            return .object(members)
+        }
+    }
+
+    private func randomText(using generator: inout SystemRandomNumberGenerator) -> String {
+        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "€", "😀", "ç", "\u{7F}"]
+        return String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
+
+private extension JSONValue {
+    /// The same value with every number a double, for comparing with readers
+    /// that classify `1.0` or `1e2` differently.
+    var numbersAsDoubles: JSONValue {
+        switch self {
+        case .integer(let integer): return .number(Double(integer))
+        case .array(let elements): return .array(elements.map(\.numbersAsDoubles))
+        case .object(let members): return .object(members.mapValues(\.numbersAsDoubles))
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CRMCore
+import Foundation
+import GRDB
+import XCTest
+@testable import CRMStore
+
+final class WALCheckpointTests: XCTestCase {
+    /// Past the threshold, the log is copied into the database file by the
+    /// background thread: the file alone, without its log, then holds rows.
+    func test_logPastTheThresholdIsCheckpointedInTheBackground() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let text = String(repeating: "olá ", count: 5_000)
+        for batch in 0..<40 {
+            try temporary.store.transactionNow { transaction in
+                for index in 0..<10 {
+                    _ = try transaction.ingest(inbound(instance, id: "w\(batch)-\(index)", phone: "55119555\(index)",
+                                                       text: text))
+                }
+            }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while temporary.store.backgroundCheckpoints == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertGreaterThan(temporary.store.backgroundCheckpoints, 0)
+        var seen = -1
+        while seen != temporary.store.backgroundCheckpoints {
+            seen = temporary.store.backgroundCheckpoints
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+
+        let copy = temporary.folder.appendingPathComponent("file-alone.sqlite")
+        try FileManager.default.copyItem(at: temporary.folder.appendingPathComponent("crm.sqlite"), to: copy)
+        let alone = try DatabaseQueue(path: copy.path)
+        let rows = try alone.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages")! }
+        XCTAssertGreaterThan(rows, 0)
+        XCTAssertLessThanOrEqual(rows, 400)
+        XCTAssertEqual(try temporary.count("messages"), 400)
+    }
+
+    /// Closing a store ends its checkpoint thread and hands the writer back to
+    /// SQLite, so reopening finds everything written.
+    func test_reopenedStoreFindsEveryRow() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let text = String(repeating: "x", count: 8_000)
+        for index in 0..<600 {
+            try temporary.ingest(inbound(instance, id: "w\(index)", phone: "5511955550000", text: text))
+        }
+        try temporary.reopen()
+        XCTAssertEqual(try temporary.count("messages"), 600)
+    }
+}
