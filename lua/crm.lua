@@ -176,7 +176,9 @@ crm.json = {}
 ---@return string
 function crm.json.encode(value) end
 
---- A value from JSON text; raises on invalid JSON.
+--- A value from JSON text; raises on invalid JSON with what is wrong and at
+--- which byte (`crm.json.decode: invalid JSON at byte 1: expected a member name`),
+--- so `pcall(crm.json.decode, text)` tells a bot what to log.
 ---@param text string
 ---@return any
 function crm.json.decode(text) end
