@@ -52,9 +52,8 @@ extension CRMStore {
     }
 
     public func renameInstance(_ id: InstanceID, company: Int64, to name: String, at now: Date = Date()) throws -> InstanceRecord {
-        try pool.write { db in
+        try changingInstance(id) { db in
             _ = try Self.owned(db, id: id, company: company)
-            instanceCache.forget(id)
             try db.execute(sql: "UPDATE instances SET name = ?, updated_at = ? WHERE id = ?",
                            arguments: [name, now.storageSeconds, id.lowercased()])
             return try Self.owned(db, id: id, company: company)
@@ -64,9 +63,8 @@ extension CRMStore {
     /// Deletes the instance with everything it owns: credentials, conversations,
     /// messages, kv, timers, outbox (foreign-key cascades).
     public func deleteInstance(_ id: InstanceID, company: Int64) throws {
-        try pool.write { db in
+        try changingInstance(id) { db in
             _ = try Self.owned(db, id: id, company: company)
-            instanceCache.forget(id)
             try db.execute(sql: "DELETE FROM instances WHERE id = ?", arguments: [id.lowercased()])
         }
     }
@@ -76,8 +74,7 @@ extension CRMStore {
     public func updateStatus(_ id: InstanceID, to status: InstanceStatus, qrCode: String? = nil,
                              at now: Date = Date()) throws {
         precondition(status != .connected, "connecting goes through claimPhone(_:for:)")
-        try pool.write { db in
-            instanceCache.forget(id)
+        try changingInstance(id) { db in
             try db.execute(sql: "UPDATE instances SET status = ?, qr_code = ?, updated_at = ? WHERE id = ?",
                            arguments: [status.rawValue, qrCode, now.storageSeconds, id.lowercased()])
             if db.changesCount == 0 { throw StoreError.instanceNotFound(id) }
@@ -89,17 +86,26 @@ extension CRMStore {
     /// (SPEC §2 point 4). Check and write happen in one transaction.
     public func claimPhone(_ phone: String, for id: InstanceID, at now: Date = Date()) throws {
         let digits = PhoneNumber.digits(phone)
-        try pool.write { db in
+        try changingInstance(id) { db in
             if let holder = try String.fetchOne(db, sql: """
                 SELECT id FROM instances WHERE phone_number = ? AND status = 'CONNECTED' AND id != ?
                 """, arguments: [digits, id.lowercased()]) {
                 throw StoreError.phoneInUse(phone: digits, heldBy: holder)
             }
-            instanceCache.forget(id)
             try db.execute(sql: """
                 UPDATE instances SET status = 'CONNECTED', phone_number = ?, qr_code = NULL, updated_at = ? WHERE id = ?
                 """, arguments: [digits, now.storageSeconds, id.lowercased()])
             if db.changesCount == 0 { throw StoreError.instanceNotFound(id) }
+        }
+    }
+
+    /// A write transaction that changes instance `id`'s row. It forgets the
+    /// row kept for the pipeline inside the transaction, before any change
+    /// (see `InstanceRecordCache`): every write to `instances` goes through here.
+    private func changingInstance<T>(_ id: InstanceID, _ body: (Database) throws -> T) throws -> T {
+        try pool.write { db in
+            instanceCache.forget(id)
+            return try body(db)
         }
     }
 

@@ -6,8 +6,9 @@ import Synchronization
 /// small (a moderate rate, webhooks each waiting for their commit) reading
 /// those rows again cost as much as storing the messages.
 ///
-/// It stays true because every write to `instances` goes through the store's
-/// writer and forgets the row inside its own transaction: a pipeline
+/// It stays true because every change to an existing instance goes through
+/// `CRMStore.changingInstance`, which forgets the row inside the changing
+/// transaction on the store's one writer: a pipeline
 /// transaction, serialized with that writer, can only fill the cache from
 /// before the change (and then the change forgets it) or after it.
 final class InstanceRecordCache: Sendable {
