@@ -127,20 +127,7 @@ final class ActionAndOutboxTests: XCTestCase {
     /// The claim first reads the oldest due sends; when one instance's backlog
     /// fills that read, the others' sends must still be found.
     func test_claimKeepsEachInstancesShareWhenOneBacklogFillsIt() throws {
-        let temporary = try TemporaryStore()
-        let busy = try temporary.connectedInstance(phone: "5511999998888")
-        let quiet = try temporary.connectedInstance(company: busy.companyID, phone: "5511988887777")
-        guard case .stored(let first, _) = try temporary.ingest(inbound(busy, id: "w1", phone: "5511977770000")),
-              case .stored(let second, _) = try temporary.ingest(inbound(quiet, id: "w1", phone: "5511966660000")) else {
-            return XCTFail("not stored")
-        }
-        let start = Date(timeIntervalSince1970: 1_700_000_000)
-        for round in 0..<5 {
-            _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "busy \(round)"), to: first.conversationID,
-                                                      company: busy.companyID, at: start.addingTimeInterval(Double(round)))
-        }
-        _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "quiet"), to: second.conversationID,
-                                                  company: quiet.companyID, at: start.addingTimeInterval(10))
+        let (temporary, busy) = try backlogBeforeAQuietSend()
         let skipped = try temporary.claim(limit: 10, skipping: [busy.id])
         XCTAssertEqual(skipped.map(\.message.content.text), ["quiet"])
         let shared = try temporary.claim(limit: 3, perInstance: 2)
@@ -150,12 +137,21 @@ final class ActionAndOutboxTests: XCTestCase {
     }
 
     func test_claimFindsAQuietInstanceBehindABacklog() throws {
+        let (temporary, _) = try backlogBeforeAQuietSend()
+        let claimed = try temporary.claim(limit: 3, perInstance: 2)
+        XCTAssertEqual(claimed.map(\.message.content.text), ["busy 0", "busy 1", "quiet"])
+    }
+
+    /// Two instances of one company: five sends of the busy one ("busy 0"…"busy 4",
+    /// a second apart), then one of the quiet one ("quiet"), all due.
+    private func backlogBeforeAQuietSend() throws -> (TemporaryStore, busy: InstanceRecord) {
         let temporary = try TemporaryStore()
         let busy = try temporary.connectedInstance(phone: "5511999998888")
         let quiet = try temporary.connectedInstance(company: busy.companyID, phone: "5511988887777")
         guard case .stored(let first, _) = try temporary.ingest(inbound(busy, id: "w1", phone: "5511977770000")),
               case .stored(let second, _) = try temporary.ingest(inbound(quiet, id: "w1", phone: "5511966660000")) else {
-            return XCTFail("not stored")
+            struct NotStored: Error {}
+            throw NotStored()
         }
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         for round in 0..<5 {
@@ -164,8 +160,7 @@ final class ActionAndOutboxTests: XCTestCase {
         }
         _ = try temporary.store.queueOperatorSend(OutgoingContent(text: "quiet"), to: second.conversationID,
                                                   company: quiet.companyID, at: start.addingTimeInterval(10))
-        let claimed = try temporary.claim(limit: 3, perInstance: 2)
-        XCTAssertEqual(claimed.map(\.message.content.text), ["busy 0", "busy 1", "quiet"])
+        return (temporary, busy)
     }
 
     func test_claimedButUnconfirmedSendsComeBackAfterRestart() throws {
