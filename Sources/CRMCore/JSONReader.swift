@@ -129,7 +129,7 @@ public struct JSONReader: ~Copyable {
                 case UInt8(ascii: "n"): utf8.append(0x0A)
                 case UInt8(ascii: "r"): utf8.append(0x0D)
                 case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"): utf8.append(contentsOf: try unicodeEscape())
+                case UInt8(ascii: "u"): UTF8.encode(try unicodeEscape()) { utf8.append($0) }
                 default: throw failure("unknown escape")
                 }
             case ..<0x20:
@@ -141,8 +141,8 @@ public struct JSONReader: ~Copyable {
         throw failure("unterminated string")
     }
 
-    /// The UTF-8 of `\uXXXX` (the `\u` already read), joining a surrogate pair.
-    private mutating func unicodeEscape() throws(Failure) -> [UInt8] {
+    /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair.
+    private mutating func unicodeEscape() throws(Failure) -> Unicode.Scalar {
         let first = try hexQuad()
         var scalar = first
         if (0xD800...0xDBFF).contains(first) {
@@ -156,7 +156,8 @@ public struct JSONReader: ~Copyable {
         } else if (0xDC00...0xDFFF).contains(first) {
             throw failure("unpaired surrogate")
         }
-        return Array(String(Character(Unicode.Scalar(scalar)!)).utf8)
+        // Surrogates are excluded above, so every remaining value is a scalar.
+        return Unicode.Scalar(scalar)!
     }
 
     private mutating func hexQuad() throws(Failure) -> UInt32 {

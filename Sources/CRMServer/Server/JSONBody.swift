@@ -18,11 +18,11 @@ struct JSONBody {
     }
 
     static func read(_ request: Request, context: APIRequestContext) async throws -> JSONBody {
-        let data = Data(try await bytes(of: request))
-        guard !data.isEmpty else { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
+        let body = try await bytes(of: request)
+        guard !body.isEmpty else { throw APIError.badRequest("request body must be a JSON object", code: "invalid_json") }
         let value: JSONValue
         do {
-            value = try JSONReader.parse(data)
+            value = try JSONReader.parse(body)
         } catch {
             throw APIError.badRequest("request body is not valid JSON: \(error.reason) at byte \(error.offset)",
                                       code: "invalid_json")
