@@ -34,6 +34,40 @@ final class ConversationIdentityTests: XCTestCase {
         XCTAssertEqual(try temporary.store.messages(in: items[0].conversation.id, company: instance.companyID).items.count, 3)
     }
 
+    func test_contactWritingAgainWithTheSameIdentifiers_updatesNamesTimesAndUnreadOnly() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let first = Date(timeIntervalSince1970: 1_800_000_000)
+        try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000", userID: "BR.7", username: "ana",
+                                     name: "Ana", at: first))
+        try temporary.ingest(inbound(instance, id: "w2", phone: "5511977770000", userID: "BR.7", name: "Ana Paula",
+                                     at: first.addingTimeInterval(60)))
+        try temporary.ingest(inbound(instance, id: "w3", userID: "BR.7", username: "anap",
+                                     at: first.addingTimeInterval(120)))
+        let items = try temporary.store.conversations(company: instance.companyID).items
+        XCTAssertEqual(items.count, 1)
+        let conversation = items[0].conversation
+        XCTAssertEqual(conversation.contactID, "5511977770000")
+        XCTAssertEqual(conversation.contactPhone, "5511977770000")
+        XCTAssertEqual(conversation.contactUserID, "BR.7")
+        XCTAssertEqual(conversation.contactUsername, "anap")
+        XCTAssertEqual(conversation.contactName, "Ana Paula")
+        XCTAssertEqual(conversation.unreadCount, 3)
+        XCTAssertEqual(conversation.lastMessageAt, first.addingTimeInterval(120))
+        XCTAssertEqual(conversation.lastInboundAt, first.addingTimeInterval(120))
+    }
+
+    func test_phoneOfAConversationSeenWithAnotherUserID_keepsItsFirstUserID() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000", userID: "BR.1"))
+        try temporary.ingest(inbound(instance, id: "w2", phone: "5511977770000", userID: "BR.2"))
+        let items = try temporary.store.conversations(company: instance.companyID).items
+        XCTAssertEqual(items.count, 1)
+        XCTAssertEqual(items[0].conversation.contactUserID, "BR.1")
+        XCTAssertEqual(items[0].conversation.unreadCount, 2)
+    }
+
     func test_sameContactOnTwoInstancesIsTwoConversations() throws {
         let temporary = try TemporaryStore()
         let first = try temporary.connectedInstance(phone: "5511999998888")

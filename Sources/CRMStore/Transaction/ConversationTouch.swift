@@ -6,9 +6,10 @@ import GRDB
 /// same conversation adds its time to it instead of writing the row, and its
 /// two inbox indexes, a second time.
 ///
-/// Only for a contact known by phone alone, which most are: there is nothing
-/// to link, and a phone already is the contact id of its conversation, so the
-/// identifiers, and their three indexes, are left alone too.
+/// Only for a message whose identifiers its conversation already holds, which
+/// most are: there is nothing to link, and the contact id is already the
+/// phone when there is one, so the identifiers, and their three indexes, are
+/// left alone too.
 struct ConversationTouch {
     var conversation: ConversationID
     var username: String?

@@ -13,8 +13,8 @@ public enum IngestResult: Sendable, Equatable {
 extension StoreTransaction {
     /// Stores an inbound message once per WhatsApp id and instance, and upserts
     /// its conversation (`last_message_at`, `unread_count`, identity linking).
-    /// The conversation of a contact known by phone alone is updated once the
-    /// event's actions are written (see `ConversationTouch`).
+    /// A conversation that already holds the message's identifiers is updated
+    /// once the event's actions are written (see `ConversationTouch`).
     /// - Throws: `StoreError.instanceNotFound`; `StoreError.instanceNotConnected`
     ///   when the instance is not `CONNECTED` (nothing is stored).
     public func ingest(_ message: InboundMessage) throws -> IngestResult {
@@ -56,16 +56,16 @@ extension StoreTransaction {
         }
         let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
         let userID = message.contact.userID
-        if let phone, userID == nil {
-            guard var route = try DirectStatement(db, sql: """
-                SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_phone = ? AND is_group = 0
-                """).fetchOne(instance.id, phone, read: ReplyRoute.init) else {
-                return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
-            }
+        switch try lookUpWithoutLinking(instance.id, phone: phone, userID: userID) {
+        case .firstMessage(let phone):
+            return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
+        case .linked(var route):
             pendingTouch = ConversationTouch(conversation: route.conversation, username: message.contact.username,
                                              name: message.contactName, inboundAt: at, lastMessageAt: at)
             route.lastInboundAt = max(route.lastInboundAt ?? at, at)
             return route
+        case .needsLinking:
+            break
         }
         let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
         let byUser = try userID.flatMap { try conversationID(instance.id, column: "contact_user_id", value: $0) }
@@ -129,6 +129,36 @@ extension StoreTransaction {
         return try DirectStatement(db, sql: """
             SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND contact_id = ?
             """).fetchOne(instance.id, group.id, read: ReplyRoute.init)!
+    }
+
+    /// What one lookup tells about a contact's conversation.
+    private enum Lookup {
+        /// Found, already holding every identifier the message carries.
+        case linked(ReplyRoute)
+        /// A contact known by phone alone, writing for the first time.
+        case firstMessage(phone: String)
+        /// Identifiers to link, or a lookup by the other one to make.
+        case needsLinking
+    }
+
+    /// Looks the contact up by phone (or, without one, by user id). Most
+    /// messages end here: their conversation already holds their identifiers,
+    /// so its update leaves the identifier columns, and their three indexes,
+    /// alone (`ConversationTouch`).
+    private func lookUpWithoutLinking(_ instance: InstanceID, phone: String?, userID: String?) throws -> Lookup {
+        let column = phone != nil ? "contact_phone" : "contact_user_id"
+        guard let value = phone ?? userID else { return .needsLinking }
+        let found = try DirectStatement(db, sql: """
+            SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
+            """).fetchOne(instance, value) { row -> (ReplyRoute, phone: String?, userID: String?) in
+                (ReplyRoute(row: row), row[column: 4], row[column: 5])
+            }
+        guard let (route, knownPhone, knownUserID) = found else {
+            guard let phone, userID == nil else { return .needsLinking }
+            return .firstMessage(phone: phone)
+        }
+        let linked = (phone == nil || knownPhone == phone) && (userID == nil || knownUserID == userID)
+        return linked ? .linked(route) : .needsLinking
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
