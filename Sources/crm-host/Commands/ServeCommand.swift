@@ -3,6 +3,8 @@ import CRMServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `crm-host [serve]`: the daemon on the embedded defaults (SPEC §11).
@@ -22,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
     var noSim = false
 
     func run() async throws {
+        // Tasks run on the server's event loops instead of a pool of their own:
+        // a request's handler then runs where its connection is read and
+        // written, without a hand-off between threads each way. Nothing the
+        // daemon runs in a task blocks for long (the pipeline's writer, the
+        // checkpointer and the script watcher have threads of their own).
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let (host, port) = try ServeCommand.address(listen)
         LoggingSystem.bootstrap { label in LineLogHandler(label: label) }
         var logger = Logger(label: "crm-host")
