@@ -34,6 +34,7 @@ public final class CRMStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         try Schema.migrator.migrate(pool)
         readers = ReadConnections(path: path)
         checkpointer = WALCheckpointer(path: path)

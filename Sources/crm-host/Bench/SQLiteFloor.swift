@@ -17,7 +17,7 @@ struct SQLiteFloor {
             throw Failure(description: "cannot open \(path)")
         }
         defer { sqlite3_close_v2(db) }
-        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         let statements = try [
             "SELECT id FROM messages WHERE instance_id = ?1 AND whatsapp_message_id = ?2",
             "SELECT id FROM conversations WHERE instance_id = ?1 AND contact_phone = ?2",
