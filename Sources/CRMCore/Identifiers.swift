@@ -39,9 +39,13 @@ public struct ContactIdentity: Hashable, Sendable, Codable {
 }
 
 public enum PhoneNumber {
-    /// `+55 (11) 97777-0000` → `5511977770000`.
+    /// `+55 (11) 97777-0000` → `5511977770000`: the ASCII digits, in order.
+    /// Every inbound message's contact goes through this; a text of digits
+    /// alone, as Meta sends, is returned as it is.
     public static func digits(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init))
+        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        if text.utf8.allSatisfy(isDigit) { return text }
+        return String(decoding: text.utf8.filter(isDigit), as: UTF8.self)
     }
 }
 

@@ -172,7 +172,11 @@ public struct JSONReader: ~Copyable {
     }
 
     private func text(_ range: Range<Int>) throws(Failure) -> String {
-        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII needs no validation, and `String(validating:)` is generic: it
+        // looks its encoding's metadata up on every call.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        guard let text = String(validating: slice, as: UTF8.self) else {
             throw Failure(reason: "invalid UTF-8", offset: range.lowerBound)
         }
         return text

@@ -1,6 +1,7 @@
 import CRMCore
 import Crypto
 import Foundation
+import Synchronization
 
 /// `X-Hub-Signature-256`: HMAC-SHA256 of the raw body with the app secret.
 /// Checked before the body is parsed, in constant time.
@@ -9,14 +10,36 @@ public enum CloudSignature {
     public static func isValid(body: [UInt8], header: String?, appSecret: String) -> Bool {
         guard let header, header.hasPrefix("sha256="),
               let given = hexBytes(header.dropFirst("sha256=".count)) else { return false }
-        let key = SymmetricKey(data: Array(appSecret.utf8))
-        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: key)
+        var mac = keyed(appSecret)
+        mac.update(data: body)
+        let code = mac.finalize()
+        return code.withUnsafeBytes { computed in
+            guard computed.count == given.count else { return false }
+            var difference: UInt8 = 0
+            for (index, byte) in computed.enumerated() { difference |= byte ^ given[index] }
+            return difference == 0
+        }
     }
 
     /// The header value for `body`, as Meta computes it (the test emulator signs with it).
     public static func header(body: [UInt8], appSecret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(appSecret.utf8)))
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// An HMAC already keyed with each app secret seen: keying costs two hash
+    /// blocks and a key allocation, on every webhook otherwise. Secrets are
+    /// few (one per cloud instance); the map is emptied if it ever holds many.
+    private static let keyedBySecret = Mutex<[String: HMAC<SHA256>]>([:])
+
+    private static func keyed(_ appSecret: String) -> HMAC<SHA256> {
+        keyedBySecret.withLock { keyed in
+            if let mac = keyed[appSecret] { return mac }
+            if keyed.count >= 1_024 { keyed.removeAll() }
+            let mac = HMAC<SHA256>(key: SymmetricKey(data: Array(appSecret.utf8)))
+            keyed[appSecret] = mac
+            return mac
+        }
     }
 
     /// The bytes of 64 hex digits, either case; nil for anything else.
