@@ -206,6 +206,30 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertEqual(try temporary.count("outbox"), 0)
     }
 
+    /// A settled send comes back as its stored row: the whole record, as the
+    /// live events and the status scripts see it.
+    func test_settledSendReturnsItsStoredRow() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        guard case .stored(let message, _) = try temporary.ingest(inbound(instance, id: "w1", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        for text in ["sent", "failed"] {
+            let queued = try temporary.store.queueOperatorSend(OutgoingContent(text: text), to: message.conversationID,
+                                                                company: instance.companyID)
+            let entry = try temporary.claim(limit: 1)[0]
+            let outcome: SendOutcome = text == "sent" ? .sent(providerMessageID: "p-sent") : .failed(reason: "bad number")
+            let settled = try temporary.store.transactionNow { try $0.recordSend(entry, outcome: outcome, at: Date()) }
+            var expected = queued
+            expected.status = text == "sent" ? .sent : .failed
+            expected.whatsappID = text == "sent" ? "p-sent" : nil
+            expected.reason = text == "sent" ? nil : "bad number"
+            XCTAssertEqual(settled, expected)
+            XCTAssertEqual(try temporary.store.messages(in: message.conversationID, company: instance.companyID)
+                .items.first { $0.id == queued.id }, expected)
+        }
+    }
+
     func test_timerIsTakenOnceAndSurvivesReopening() throws {
         let temporary = try TemporaryStore()
         let instance = try temporary.connectedInstance(phone: "5511999998888")
