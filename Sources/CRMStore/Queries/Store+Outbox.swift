@@ -110,22 +110,16 @@ extension StoreTransaction {
             return nil
         case .sent(let providerID):
             guard try removeFromOutbox(entry) else { return nil }
-            // Still queued, as usual: the update hands its row back. A receipt
-            // that came first has moved it on already; it is read as it is.
-            if let sent = try DirectStatement(db, sql: """
+            try DirectStatement(db, sql: """
                 UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
-                RETURNING \(MessageRecord.columns)
-                """).fetchOne(providerID, entry.messageID, read: MessageRecord.init(columns:)) {
-                return sent
-            }
-            return try DirectStatement(db, sql: "SELECT \(MessageRecord.columns) FROM messages WHERE id = ?")
-                .fetchOne(entry.messageID, read: MessageRecord.init(columns:))
+                """).execute(providerID, entry.messageID)
         case .failed(let reason):
             guard try removeFromOutbox(entry) else { return nil }
-            return try DirectStatement(db, sql: """
-                UPDATE messages SET status = 'failed', reason = ? WHERE id = ? RETURNING \(MessageRecord.columns)
-                """).fetchOne(reason, entry.messageID, read: MessageRecord.init(columns:))
+            try DirectStatement(db, sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
+                .execute(reason, entry.messageID)
         }
+        return try DirectStatement(db, sql: "SELECT \(MessageRecord.columns) FROM messages WHERE id = ?")
+            .fetchOne(entry.messageID, read: MessageRecord.init(columns:))
     }
 
     /// Deletes a settled send's outbox row; false when it was gone already.
