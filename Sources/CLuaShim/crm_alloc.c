@@ -92,6 +92,10 @@ lua_State *crm_newstate(crm_lua_ctx *ctx) {
     if (L == NULL) return NULL;
     lua_atpanic(L, panic);
     lua_setwarnf(L, collect_warning, ctx);
+    /* Events leave short-lived garbage (the event table, its strings); the
+       generational collector sweeps it young instead of tracing every state's
+       whole heap in increments. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     lua_pushthread(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &crm_running_key);
     ctx->running = L;
