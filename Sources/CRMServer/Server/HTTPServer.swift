@@ -28,6 +28,7 @@ public enum HTTPServer {
     public static func application(service: any InboxService, host: String, port: Int,
                                    logger: Logger) -> some ApplicationProtocol {
         Application(router: router(service: service),
+                    server: .http1OnEventLoops(),
                     configuration: .init(address: .hostname(host, port: port), serverName: "crm-host"),
                     logger: logger)
     }
