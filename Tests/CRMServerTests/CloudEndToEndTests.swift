@@ -32,7 +32,7 @@ final class CloudEndToEndTests: XCTestCase {
                                                            scriptsDirectory: folder.appendingPathComponent("scripts"),
                                                            simulatedNetwork: false, bootstrapKey: key), logger: logger)
         try await daemon.start()
-        server = try await LoopbackServer(router: HTTPServer.router(service: daemon))
+        server = try await LoopbackServer(router: HTTPServer.router(service: daemon), server: HTTPServer.connections)
     }
 
     override func tearDown() async throws {
