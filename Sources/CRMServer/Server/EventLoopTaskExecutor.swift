@@ -5,9 +5,8 @@ import NIOCore
 /// A connection's task normally runs on Swift's cooperative pool while its
 /// socket lives on an event loop, so every request crossed threads twice:
 /// the loop handed the parsed request to a pool thread, and the pool thread
-/// handed the response back to the loop to be written. Under load those
-/// hand-offs (a queue, a wake-up, a context switch each way) cost the daemon
-/// about as much CPU as an inbox page's queries. A task that prefers this
+/// handed the response back to the loop to be written: a queue, a wake-up
+/// and a context switch each way, per request. A task that prefers this
 /// executor resumes on the loop that read its request, and writes its
 /// response there without a hop.
 ///

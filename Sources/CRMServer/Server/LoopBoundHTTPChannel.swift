@@ -8,9 +8,11 @@ import NIOCore
 /// request is read, routed, answered and written on one thread.
 ///
 /// Scoped to the HTTP connections, not installed as the process's global
-/// executor: the message pipeline, the sessions and the scripts keep running
-/// on Swift's pool, and a route awaiting one of them (an actor, a
-/// continuation) runs there and comes back to the loop.
+/// executor: the tasks of the message pipeline, the sessions and the scripts
+/// keep running on Swift's pool. An actor a route calls runs its method on
+/// the route's loop (a task's executor preference carries into default
+/// actors); a task a route starts unstructured runs on the pool. A route must
+/// not block for long: it holds up the other connections of its loop.
 struct LoopBoundHTTPChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let http: HTTP1Channel
