@@ -32,7 +32,7 @@ final class CloudEndToEndTests: XCTestCase {
                                                            scriptsDirectory: folder.appendingPathComponent("scripts"),
                                                            simulatedNetwork: false, bootstrapKey: key), logger: logger)
         try await daemon.start()
-        server = try await LoopbackServer(router: HTTPServer.router(service: daemon), server: HTTPServer.connections)
+        server = try await LoopbackServer(router: HTTPServer.router(service: daemon))
     }
 
     override func tearDown() async throws {

@@ -1,5 +1,4 @@
 import Hummingbird
-import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -10,11 +9,11 @@ final class LoopbackServer<Context: RequestContext>: Sendable where Context.Sour
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(router: Router<Context>, server: HTTPServerBuilder = .http1()) async throws {
+    init(router: Router<Context>) async throws {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-server")
         logger.logLevel = .error
-        let application = Application(router: router, server: server,
+        let application = Application(router: router,
                                       configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in
                                           continuation.yield(channel.localAddress?.port ?? 0)

@@ -1,5 +1,4 @@
 import Hummingbird
-import HummingbirdCore
 import Logging
 
 /// Builds the daemon's HTTP side: the API of SPEC §8, `/sim` (SPEC §12), the
@@ -24,17 +23,11 @@ public enum HTTPServer {
         return router
     }
 
-    /// How the listener handles its connections: HTTP/1.1, each connection
-    /// answered on its own event loop (see `LoopBoundHTTPChannel`). Tests that
-    /// serve the router use it too, so they run the handlers where the daemon does.
-    public static var connections: HTTPServerBuilder { .http1OnEventLoops() }
-
     /// The application listening on `host:port`; run it with `runService()` or
     /// inside a ServiceGroup.
     public static func application(service: any InboxService, host: String, port: Int,
                                    logger: Logger) -> some ApplicationProtocol {
         Application(router: router(service: service),
-                    server: connections,
                     configuration: .init(address: .hostname(host, port: port), serverName: "crm-host"),
                     logger: logger)
     }
