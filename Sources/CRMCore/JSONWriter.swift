@@ -9,8 +9,9 @@ import Foundation
 /// encoder: every field present (`null` when unknown), dates in ISO-8601 UTC
 /// to the second, `/` unescaped.
 ///
-/// Its small writes are inlinable, so that the shapes of other modules that
-/// write themselves compile into straight appends rather than calls.
+/// Its small writes are inlinable, so the compiler may fold them into the
+/// shapes of other modules that write themselves instead of calling across
+/// the module for every key and value.
 public struct JSONWriter: ~Copyable {
     @usableFromInline var output: WrittenBytes
     /// Whether the next member of the open object or array is its first.
