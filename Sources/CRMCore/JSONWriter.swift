@@ -8,12 +8,26 @@ import Foundation
 /// themselves. The API's answers written this way match `Response.json`'s
 /// encoder: every field present (`null` when unknown), dates in ISO-8601 UTC
 /// to the second, `/` unescaped.
+///
+/// Its small writes are inlinable, so the compiler may fold them into the
+/// shapes of other modules that write themselves instead of calling across
+/// the module for every key and value.
 public struct JSONWriter: ~Copyable {
-    private var output: WrittenBytes
+    @usableFromInline var output: WrittenBytes
     /// Whether the next member of the open object or array is its first.
-    private var first = true
+    @usableFromInline var first = true
 
     public init(capacity: Int = 4096) { output = WrittenBytes(capacity: capacity) }
+
+    /// Writes into memory the caller owns while it fits (see
+    /// `WrittenBytes.init(borrowing:)`); `isInBorrowedRegion` tells whether it did.
+    public init(borrowing region: UnsafeMutableRawBufferPointer) { output = WrittenBytes(borrowing: region) }
+
+    /// How many bytes were written.
+    public var count: Int { output.count }
+
+    /// Whether everything written is in the region given to `init(borrowing:)`.
+    public var isInBorrowedRegion: Bool { output.isInBorrowedRegion }
 
     /// A copy of what was written.
     public var bytes: [UInt8] { output.withBytes { Array($0) } }
@@ -23,6 +37,7 @@ public struct JSONWriter: ~Copyable {
         try output.withBytes(body)
     }
 
+    @inlinable
     public mutating func object(_ members: (inout JSONWriter) -> Void) {
         separate()
         output.append(UInt8(ascii: "{"))
@@ -32,6 +47,7 @@ public struct JSONWriter: ~Copyable {
         first = false
     }
 
+    @inlinable
     public mutating func array<Element>(_ elements: [Element], _ write: (inout JSONWriter, Element) -> Void) {
         separate()
         output.append(UInt8(ascii: "["))
@@ -42,6 +58,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Starts a member of the open object; its value is written next.
+    @inlinable
     public mutating func key(_ name: StaticString) {
         separate()
         output.append(UInt8(ascii: "\""))
@@ -51,6 +68,7 @@ public struct JSONWriter: ~Copyable {
         first = true
     }
 
+    @inlinable
     public mutating func string(_ text: String?) {
         separate()
         guard var text else { return writeNull() }
@@ -68,11 +86,13 @@ public struct JSONWriter: ~Copyable {
         output.append(UInt8(ascii: "\""))
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
+    @inlinable
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    private mutating func escape(_ byte: UInt8) {
+    @usableFromInline
+    mutating func escape(_ byte: UInt8) {
         output.append(UInt8(ascii: "\\"))
         switch byte {
         case 0x0A: output.append(UInt8(ascii: "n"))
@@ -91,11 +111,13 @@ public struct JSONWriter: ~Copyable {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
+    @inlinable
     public mutating func integer(_ number: Int?) { integer(number.map(Int64.init)) }
 
     /// Not generic over `BinaryInteger`: called from another module, a
     /// generic would run unspecialised, looking up its type's metadata on
     /// every call.
+    @inlinable
     public mutating func integer(_ number: Int64?) {
         separate()
         guard let value = number else { return writeNull() }
@@ -114,6 +136,7 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
+    @inlinable
     public mutating func bool(_ flag: Bool) {
         separate()
         let text: StaticString = flag ? "true" : "false"
@@ -135,12 +158,14 @@ public struct JSONWriter: ~Copyable {
         output.append(UInt8(ascii: "\""))
     }
 
+    @inlinable
     public mutating func null() {
         separate()
         writeNull()
     }
 
-    private mutating func writeNull() {
+    @inlinable
+    mutating func writeNull() {
         let text: StaticString = "null"
         text.withUTF8Buffer { output.append($0) }
     }
@@ -157,7 +182,8 @@ public struct JSONWriter: ~Copyable {
 
     /// Writes the comma before every member but the first; the value after a
     /// key is not a new member.
-    private mutating func separate() {
+    @inlinable
+    mutating func separate() {
         if first { first = false } else { output.append(UInt8(ascii: ",")) }
     }
 }

@@ -69,6 +69,23 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), "[" + numbers.map(String.init).joined(separator: ",") + "]")
     }
 
+    func testWritingIntoLentMemoryMovesOutWhenItOverflows() throws {
+        let numbers = (0..<100).map { Int64($0) * 1_000_003 }
+        var own = JSONWriter()
+        own.array(numbers) { json, number in json.integer(number) }
+        for size in [0, 16, 64, own.count - 1, own.count, own.count + 100] {
+            let region = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
+            defer { region.deallocate() }
+            var lent = JSONWriter(borrowing: region)
+            lent.array(numbers) { json, number in json.integer(number) }
+            XCTAssertEqual(lent.bytes, own.bytes, "region of \(size)")
+            XCTAssertEqual(lent.isInBorrowedRegion, size >= own.count, "region of \(size)")
+            if lent.isInBorrowedRegion {
+                XCTAssertEqual(Array(region.prefix(lent.count)), own.bytes)
+            }
+        }
+    }
+
     private func assertSameJSON<Value: Encodable & JSONWritable>(_ value: Value, line: UInt = #line) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

@@ -82,9 +82,22 @@ extension Response {
     static func json<Value: Encodable & JSONWritable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
         // Room for a page of 50 conversations (some 20 KB) from the start:
         // growing by doubling from a small buffer copied it three times over.
-        var writer = JSONWriter(capacity: 1 << 15)
-        value.write(to: &writer)
-        return jsonResponse(writer.withBytes { ByteBuffer(bytes: $0) }, status: status)
+        // The JSON is written straight into the response's buffer; only an
+        // answer larger than that (a page of 100 or more) is written aside
+        // and copied in.
+        var body = ByteBufferAllocator().buffer(capacity: 1 << 15)
+        var larger: [UInt8]?
+        body.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { free in
+            var writer = JSONWriter(borrowing: free)
+            value.write(to: &writer)
+            guard writer.isInBorrowedRegion else {
+                larger = writer.bytes
+                return 0
+            }
+            return writer.count
+        }
+        if let larger { body.writeBytes(larger) }
+        return jsonResponse(body, status: status)
     }
 
     private static func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {

@@ -127,4 +127,30 @@ struct DirectRow: PositionalRow {
         }
         return value
     }
+
+    /// Text, or nil for NULL: `sqlite3_column_text` answers NULL for a NULL
+    /// column and gives the length beside it, so no type check nor `strlen`.
+    subscript(column index: Int) -> String? {
+        let column = Int32(index)
+        guard let text = sqlite3_column_text(handle, column) else { return nil }
+        let length = Int(sqlite3_column_bytes(handle, column))
+        // Invalid UTF-8 is repaired, as GRDB's `String(cString:)` does.
+        return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
+    }
+
+    subscript(column index: Int) -> String {
+        guard let text: String = self[column: index] else { preconditionFailure("column \(index) is NULL") }
+        return text
+    }
+
+    /// Columns declared NOT NULL: read without asking for their type first.
+    subscript(column index: Int) -> Int64 { sqlite3_column_int64(handle, Int32(index)) }
+    subscript(column index: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(index))) }
+    subscript(column index: Int) -> Bool { sqlite3_column_int64(handle, Int32(index)) != 0 }
+    subscript(column index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
+
+    subscript(column index: Int) -> Double? {
+        let column = Int32(index)
+        return sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+    }
 }
