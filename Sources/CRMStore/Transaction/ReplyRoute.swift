@@ -16,6 +16,10 @@ struct ReplyRoute: Sendable, Equatable {
     var isGroup: Bool
     var to: String
     var toUserID: Bool
+    /// The contact's identifiers as stored, for telling whether a message
+    /// brings one to link.
+    var phone: String?
+    var userID: String?
     /// When the contact last wrote, as stored now: a send handed to its
     /// connector at once carries it (the Cloud API's 24-hour window).
     var lastInboundAt: Double?
@@ -28,6 +32,8 @@ struct ReplyRoute: Sendable, Equatable {
         self.conversation = conversation
         self.instanceID = instanceID
         self.isGroup = isGroup
+        self.phone = phone
+        self.userID = userID
         self.lastInboundAt = lastInboundAt
         if isGroup {
             (to, toUserID) = (contactID, false)

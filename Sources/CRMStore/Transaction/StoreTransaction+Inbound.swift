@@ -150,14 +150,12 @@ extension StoreTransaction {
         guard let value = phone ?? userID else { return .needsLinking }
         let found = try DirectStatement(db, sql: """
             SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
-            """).fetchOne(instance, value) { row -> (ReplyRoute, phone: String?, userID: String?) in
-                (ReplyRoute(row: row), row[column: 4], row[column: 5])
-            }
-        guard let (route, knownPhone, knownUserID) = found else {
+            """).fetchOne(instance, value, read: ReplyRoute.init)
+        guard let route = found else {
             guard let phone, userID == nil else { return .needsLinking }
             return .firstMessage(phone: phone)
         }
-        let linked = (phone == nil || knownPhone == phone) && (userID == nil || knownUserID == userID)
+        let linked = (phone == nil || route.phone == phone) && (userID == nil || route.userID == userID)
         return linked ? .linked(route) : .needsLinking
     }
 
