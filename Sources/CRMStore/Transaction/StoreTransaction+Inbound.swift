@@ -54,7 +54,7 @@ extension StoreTransaction {
         if let group = message.group {
             return try upsertGroup(group, instance: instance, at: at)
         }
-        let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
+        let phone = message.contact.knownPhone
         let userID = message.contact.userID
         switch try lookUpWithoutLinking(instance.id, phone: phone, userID: userID) {
         case .firstMessage(let phone):
@@ -64,11 +64,22 @@ extension StoreTransaction {
                                              name: message.contactName, inboundAt: at, lastMessageAt: at)
             route.lastInboundAt = max(route.lastInboundAt ?? at, at)
             return route
-        case .needsLinking:
-            break
+        case .needsLinking(let lookedUp):
+            // The lookup was by phone when there is one, else by user id: only the other is left to look up.
+            let byPhone = phone == nil ? nil : lookedUp
+            let byUser = phone == nil ? lookedUp
+                : try userID.flatMap { try conversationID(instance.id, column: "contact_user_id", value: $0) }
+            return try link(message, instance: instance, byPhone: byPhone, byUser: byUser, at: at)
         }
-        let byPhone = try phone.flatMap { try conversationID(instance.id, column: "contact_phone", value: $0) }
-        let byUser = try userID.flatMap { try conversationID(instance.id, column: "contact_user_id", value: $0) }
+    }
+
+    /// The conversation of a contact whose message brings identifiers to
+    /// link: the two conversations merged when they are two, a new one when
+    /// there is none, and the identifiers written.
+    private func link(_ message: InboundMessage, instance: InstanceRecord, byPhone: ConversationID?,
+                      byUser: ConversationID?, at: Double) throws -> ReplyRoute {
+        let phone = message.contact.knownPhone
+        let userID = message.contact.userID
         let found: ConversationID?
         if let byPhone, let byUser, byPhone != byUser {
             try merge(byUser, into: byPhone)
@@ -88,7 +99,7 @@ extension StoreTransaction {
     /// A new conversation of a contact, with its first message counted unread.
     private func insertConversation(for message: InboundMessage, instance: InstanceRecord, contactID: String,
                                     at: Double) throws -> ReplyRoute {
-        let phone = message.contact.phone.flatMap { $0.isEmpty ? nil : $0 }
+        let phone = message.contact.knownPhone
         try db.cachedStatement(sql: """
             INSERT INTO conversations(instance_id, company_id, contact_id, contact_phone, contact_user_id,
                                       contact_username, contact_name, last_message_at, last_inbound_at,
@@ -137,8 +148,9 @@ extension StoreTransaction {
         case linked(ReplyRoute)
         /// A contact known by phone alone, writing for the first time.
         case firstMessage(phone: String)
-        /// Identifiers to link, or a lookup by the other one to make.
-        case needsLinking
+        /// Identifiers to link, or a lookup by the other one to make; with
+        /// what this lookup found.
+        case needsLinking(lookedUp: ConversationID?)
     }
 
     /// Looks the contact up by phone (or, without one, by user id). Most
@@ -147,16 +159,16 @@ extension StoreTransaction {
     /// alone (`ConversationTouch`).
     private func lookUpWithoutLinking(_ instance: InstanceID, phone: String?, userID: String?) throws -> Lookup {
         let column = phone != nil ? "contact_phone" : "contact_user_id"
-        guard let value = phone ?? userID else { return .needsLinking }
+        guard let value = phone ?? userID else { return .needsLinking(lookedUp: nil) }
         let found = try DirectStatement(db, sql: """
             SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
             """).fetchOne(instance, value, read: ReplyRoute.init)
         guard let route = found else {
-            guard let phone, userID == nil else { return .needsLinking }
+            guard let phone, userID == nil else { return .needsLinking(lookedUp: nil) }
             return .firstMessage(phone: phone)
         }
         let linked = (phone == nil || route.phone == phone) && (userID == nil || route.userID == userID)
-        return linked ? .linked(route) : .needsLinking
+        return linked ? .linked(route) : .needsLinking(lookedUp: route.conversation)
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {
@@ -192,4 +204,9 @@ extension StoreTransaction {
             """, arguments: [old.contactUserID, old.contactUsername, old.contactName, old.assignee, old.unreadCount,
                              old.lastMessageAt.storageSeconds, old.lastInboundAt?.storageSeconds, target])
     }
+}
+
+private extension ContactIdentity {
+    /// The phone, unless it is missing or empty.
+    var knownPhone: String? { phone.flatMap { $0.isEmpty ? nil : $0 } }
 }
