@@ -34,14 +34,15 @@ public final class CRMStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         try Schema.migrator.migrate(pool)
         readers = ReadConnections(path: path)
-        checkpointer = WALCheckpointer(path: path)
-        if let checkpointer {
-            pool.writeWithoutTransaction { db in
-                if let writer = db.sqliteConnection { checkpointer.attach(to: writer) }
-            }
+        let checkpointer = WALCheckpointer(path: path)
+        self.checkpointer = checkpointer
+        try pool.writeWithoutTransaction { db in
+            // The writer's pages stay cached (64 MiB; SQLite's default is 2 MiB):
+            // the pipeline's batches touch indexes all over the file.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            if let checkpointer, let writer = db.sqliteConnection { checkpointer.attach(to: writer) }
         }
     }
 
