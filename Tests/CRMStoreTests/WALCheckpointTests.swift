@@ -37,6 +37,46 @@ final class WALCheckpointTests: XCTestCase {
         XCTAssertEqual(try temporary.count("messages"), 400)
     }
 
+    /// Past the threshold, commits that each add a few pages ask for a
+    /// checkpoint once per step of the log's growth, not once per commit.
+    func test_checkpointsFollowTheLogsGrowthNotItsCommits() throws {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        let text = String(repeating: "olá ", count: 5_000)
+        for index in 0..<120 {
+            try temporary.ingest(inbound(instance, id: "big\(index)", phone: "551195550000", text: text))
+        }
+        XCTAssertGreaterThanOrEqual(try walPages(temporary), Int(WALCheckpointer.threshold))
+        let settled = try settledCheckpoints(temporary)
+
+        for index in 0..<300 {
+            try temporary.ingest(inbound(instance, id: "small\(index)", phone: "551195551\(index % 10)", text: "oi \(index)"))
+        }
+        let taken = try settledCheckpoints(temporary) - settled
+        // 300 commits of a few pages each grow the log by at most a few steps
+        // (and it may start over once); asked at every commit, as before, the
+        // thread ran a checkpoint after nearly every one of them.
+        XCTAssertLessThanOrEqual(taken, 6)
+        XCTAssertEqual(try temporary.count("messages"), 420)
+    }
+
+    /// The background checkpoints so far, once no more are running.
+    private func settledCheckpoints(_ temporary: TemporaryStore) throws -> Int {
+        var seen = -1
+        while seen != temporary.store.backgroundCheckpoints {
+            seen = temporary.store.backgroundCheckpoints
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        return seen
+    }
+
+    /// Pages in the write-ahead log file (it is reused, not shrunk, when the log starts over).
+    private func walPages(_ temporary: TemporaryStore) throws -> Int {
+        let wal = temporary.folder.appendingPathComponent("crm.sqlite-wal").path
+        let size = try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int ?? 0
+        return size / 4_096
+    }
+
     /// Closing a store ends its checkpoint thread and hands the writer back to
     /// SQLite, so reopening finds everything written.
     func test_reopenedStoreFindsEveryRow() throws {
