@@ -3,10 +3,13 @@
 folder seeded with 100,000 conversations and 1,000,000 messages.
 
     bench/inbox.py [--binary .build-release/release/crm-host] [--seconds 20]
+                   [--connections 32] [--threads 2]
 
 Prints p50/p99 latency and requests/s for the unified inbox (first page and a
 page deep in the list) and for one instance's filter, beside the floor of the
-same listener answering /healthz."""
+same listener answering /healthz. --connections takes several counts (for
+example `--connections 4 8 16 32`) to show how latency grows with the number
+of clients kept busy at once; each count runs every scenario."""
 import argparse
 import os
 import random
@@ -54,8 +57,8 @@ def seed(path, instances, conversations, per_conversation):
     return message_id
 
 
-def wrk(url, key, seconds):
-    output = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {key}", url],
+def wrk(url, key, seconds, threads, connections):
+    output = subprocess.run(["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {key}", url],
                             capture_output=True, text=True, check=True).stdout
     return parse_wrk(output)
 
@@ -67,6 +70,8 @@ def main():
     parser.add_argument("--messages-per-conversation", type=int, default=10)
     parser.add_argument("--instances", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, nargs="+", default=[32])
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="crm-inbox-bench-")
     data = os.path.join(folder, "data")
@@ -89,11 +94,12 @@ def main():
             ("one instance's inbox", f"{base}/api/conversations?limit=50&instance_id={ids[3]}"),
         ]
         print(f"conversations={args.conversations} messages={total} instances={args.instances} "
-              f"cores={os.cpu_count()} wrk -t2 -c32 -d{args.seconds}s")
-        print(f"{'scenario':28} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10} {'non-2xx':>8}")
-        for label, url in scenarios:
-            p50, p99, rate, errors = wrk(url, key, args.seconds)
-            print(f"{label:28} {p50:8.2f} {p99:8.2f} {rate:10.0f} {errors:8d}")
+              f"cores={os.cpu_count()} wrk -t{args.threads} -d{args.seconds}s")
+        print(f"{'scenario':28} {'conns':>6} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10} {'non-2xx':>8}")
+        for connections in args.connections:
+            for label, url in scenarios:
+                p50, p99, rate, errors = wrk(url, key, args.seconds, args.threads, connections)
+                print(f"{label:28} {connections:6d} {p50:8.2f} {p99:8.2f} {rate:10.0f} {errors:8d}", flush=True)
     finally:
         stop(daemon)
         subprocess.run(["rm", "-rf", folder])
