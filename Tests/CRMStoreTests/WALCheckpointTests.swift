@@ -22,11 +22,7 @@ final class WALCheckpointTests: XCTestCase {
         let deadline = Date().addingTimeInterval(10)
         while temporary.store.backgroundCheckpoints == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         XCTAssertGreaterThan(temporary.store.backgroundCheckpoints, 0)
-        var seen = -1
-        while seen != temporary.store.backgroundCheckpoints {
-            seen = temporary.store.backgroundCheckpoints
-            Thread.sleep(forTimeInterval: 0.3)
-        }
+        _ = try settledCheckpoints(temporary)
 
         let copy = temporary.folder.appendingPathComponent("file-alone.sqlite")
         try FileManager.default.copyItem(at: temporary.folder.appendingPathComponent("crm.sqlite"), to: copy)
@@ -40,17 +36,12 @@ final class WALCheckpointTests: XCTestCase {
     /// Past the threshold, commits that each add a few pages ask for a
     /// checkpoint once per step of the log's growth, not once per commit.
     func test_checkpointsFollowTheLogsGrowthNotItsCommits() throws {
-        let temporary = try TemporaryStore()
-        let instance = try temporary.connectedInstance(phone: "5511999998888")
-        let text = String(repeating: "olá ", count: 5_000)
-        for index in 0..<120 {
-            try temporary.ingest(inbound(instance, id: "big\(index)", phone: "551195550000", text: text))
-        }
+        let (temporary, instance) = try store(committing: 120, of: String(repeating: "olá ", count: 5_000))
         XCTAssertGreaterThanOrEqual(try walPages(temporary), Int(WALCheckpointer.threshold))
         let settled = try settledCheckpoints(temporary)
 
         for index in 0..<300 {
-            try temporary.ingest(inbound(instance, id: "small\(index)", phone: "551195551\(index % 10)", text: "oi \(index)"))
+            try temporary.ingest(inbound(instance, id: "short\(index)", phone: "551195551\(index % 10)", text: "oi \(index)"))
         }
         let taken = try settledCheckpoints(temporary) - settled
         // 300 commits of a few pages each grow the log by at most a few steps
@@ -58,6 +49,17 @@ final class WALCheckpointTests: XCTestCase {
         // thread ran a checkpoint after nearly every one of them.
         XCTAssertLessThanOrEqual(taken, 6)
         XCTAssertEqual(try temporary.count("messages"), 420)
+    }
+
+    /// A store with one instance and `count` messages of `text` from one
+    /// contact, each committed on its own.
+    private func store(committing count: Int, of text: String) throws -> (TemporaryStore, InstanceRecord) {
+        let temporary = try TemporaryStore()
+        let instance = try temporary.connectedInstance(phone: "5511999998888")
+        for index in 0..<count {
+            try temporary.ingest(inbound(instance, id: "long\(index)", phone: "5511955550000", text: text))
+        }
+        return (temporary, instance)
     }
 
     /// The background checkpoints so far, once no more are running.
@@ -80,12 +82,7 @@ final class WALCheckpointTests: XCTestCase {
     /// Closing a store ends its checkpoint thread and hands the writer back to
     /// SQLite, so reopening finds everything written.
     func test_reopenedStoreFindsEveryRow() throws {
-        let temporary = try TemporaryStore()
-        let instance = try temporary.connectedInstance(phone: "5511999998888")
-        let text = String(repeating: "x", count: 8_000)
-        for index in 0..<600 {
-            try temporary.ingest(inbound(instance, id: "w\(index)", phone: "5511955550000", text: text))
-        }
+        let (temporary, _) = try store(committing: 600, of: String(repeating: "x", count: 8_000))
         try temporary.reopen()
         XCTAssertEqual(try temporary.count("messages"), 600)
     }
