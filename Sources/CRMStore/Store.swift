@@ -1,6 +1,7 @@
 import CRMCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The host's storage: one SQLite database (`DATA/crm.sqlite`) in WAL mode,
 /// reached through a GRDB pool so inbox reads never wait for the pipeline's
@@ -65,8 +66,24 @@ public final class CRMStore: Sendable {
     /// Runs `body` in one write transaction: all of it commits or none does.
     /// The pipeline's group commit uses this with `StoreTransaction`, from its
     /// writer thread; it blocks until the transaction has committed.
+    ///
+    /// It begins and commits with statements kept prepared: GRDB's own
+    /// transaction compiles `BEGIN` and `COMMIT` anew each time, which was
+    /// about 15 µs of the writer's 206 µs per webhook when every batch holds one.
     public func transactionNow<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try StoreTransaction.run(in: db, instances: instanceCache, body) }
+        try pool.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+            do {
+                let result = try StoreTransaction.run(in: db, instances: instanceCache, body)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                return result
+            } catch {
+                if let connection = db.sqliteConnection, sqlite3_get_autocommit(connection) == 0 {
+                    try? db.execute(sql: "ROLLBACK TRANSACTION")
+                }
+                throw error
+            }
+        }
     }
 }
 
