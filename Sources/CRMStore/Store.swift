@@ -1,7 +1,6 @@
 import CRMCore
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The host's storage: one SQLite database (`DATA/crm.sqlite`) in WAL mode,
 /// reached through a GRDB pool so inbox reads never wait for the pipeline's
@@ -78,9 +77,7 @@ public final class CRMStore: Sendable {
                 try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                 return result
             } catch {
-                if let connection = db.sqliteConnection, sqlite3_get_autocommit(connection) == 0 {
-                    try? db.execute(sql: "ROLLBACK TRANSACTION")
-                }
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
                 throw error
             }
         }
