@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -9,11 +10,12 @@ final class LoopbackServer<Context: RequestContext>: Sendable where Context.Sour
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(router: Router<Context>) async throws {
+    /// - Parameter server: the HTTP server in front of the router; the daemon's own for tests of it.
+    init(router: Router<Context>, server: HTTPServerBuilder = .http1()) async throws {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-server")
         logger.logLevel = .error
-        let application = Application(router: router,
+        let application = Application(router: router, server: server,
                                       configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in
                                           continuation.yield(channel.localAddress?.port ?? 0)

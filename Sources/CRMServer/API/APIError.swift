@@ -33,11 +33,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
                                               message: "missing or invalid API key (Authorization: Bearer <key>)")
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = ErrorBody(error: .init(code: code, message: message))
-        let data = try JSONEncoder().encode(body)
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        headers[.contentType] = Self.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try body())))
+    }
+
+    static let contentType = "application/json; charset=utf-8"
+
+    /// The `{"error": {"code", "message"}}` bytes, also for answers written
+    /// on the connection itself (`CloudWebhookFastPath`).
+    func body() throws -> [UInt8] {
+        Array(try JSONEncoder().encode(ErrorBody(error: .init(code: code, message: message))))
     }
 
     struct ErrorBody: Encodable {

@@ -5,7 +5,9 @@ import Hummingbird
 import Logging
 
 /// `/webhooks/cloud/:instance_id`: Meta's verification handshake (GET) and its
-/// signed event deliveries (POST), checked before anything is parsed.
+/// signed event deliveries (POST), checked before anything is parsed. Most
+/// POSTs never reach this router: `CloudWebhookFastPath` answers them on the
+/// connection itself, and passes here only those it cannot answer in order.
 struct CloudWebhookRoutes {
     let service: any InboxService
 
@@ -23,25 +25,10 @@ struct CloudWebhookRoutes {
         }
         router.post("webhooks/cloud/:id") { request, context in
             let instanceID = try CloudWebhookRoutes.id(context)
-            guard let configuration = await service.cloudConfiguration(instanceID: instanceID) else {
-                throw APIError.notFound("cloud instance")
-            }
             let body = try await JSONBody.bytes(of: request)
-            guard CloudSignature.isValid(body: body, header: request.headers[.init("X-Hub-Signature-256")!],
-                                         appSecret: configuration.appSecret) else {
-                throw APIError(.unauthorized, code: "bad_signature", message: "X-Hub-Signature-256 is missing or wrong")
-            }
-            let parsed: CloudWebhook.Parsed
-            do {
-                parsed = try CloudWebhook.parse(body, instanceID: instanceID, phoneNumberID: configuration.phoneNumberID)
-            } catch {
-                throw APIError.badRequest("webhook body is not a WhatsApp Business Account payload", code: "invalid_json")
-            }
-            if parsed.foreignChanges > 0 {
-                context.logger.warning("ignored webhook changes for another phone number id",
-                                       metadata: ["instance": .string(instanceID), "changes": .stringConvertible(parsed.foreignChanges)])
-            }
-            try await service.cloudEvents(parsed.events, instanceID: instanceID)
+            try await CloudWebhookDelivery(service: service)
+                .receive(instanceID: instanceID, body: body, signature: request.headers[CloudWebhookDelivery.signatureHeader],
+                         logger: context.logger)
             return Response(status: .ok)
         }
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Builds the daemon's HTTP side: the API of SPEC §8, `/sim` (SPEC §12), the
@@ -23,11 +24,17 @@ public enum HTTPServer {
         return router
     }
 
+    /// HTTP/1.1 with the Cloud API webhooks answered before the router
+    /// (`CloudWebhookFastPath`); tests that listen use it too.
+    public static func server(service: any InboxService, logger: Logger) -> HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [CloudWebhookFastPath(service: service, logger: logger)]))
+    }
+
     /// The application listening on `host:port`; run it with `runService()` or
     /// inside a ServiceGroup.
     public static func application(service: any InboxService, host: String, port: Int,
                                    logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(service: service),
+        Application(router: router(service: service), server: server(service: service, logger: logger),
                     configuration: .init(address: .hostname(host, port: port), serverName: "crm-host"),
                     logger: logger)
     }
