@@ -18,8 +18,7 @@ import NIOHTTPTypes
 /// HTTP/1.1 answers must leave in the order their requests came, so a
 /// webhook is answered here only while the router has nothing in flight on
 /// the connection; otherwise it goes on to the router's route. While one is
-/// answered here, nothing more is read from the socket, and request parts
-/// already read wait for its answer.
+/// answered here, request parts read after it wait for its answer.
 final class CloudWebhookFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -91,8 +90,11 @@ final class CloudWebhookFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         context.write(data, promise: promise)
     }
 
+    /// Reading stops only once parts are waiting, so the few a client
+    /// pipelines are all that is held; a client that waits for its answer,
+    /// as webhook senders do, never has the socket's interest changed.
     func read(context: ChannelHandlerContext) {
-        if case .answering = phase { readHeld = true } else { context.read() }
+        if case .answering = phase, !waiting.isEmpty { readHeld = true } else { context.read() }
     }
 
     /// Hands the webhook to the pipeline off the event loop, and writes the
