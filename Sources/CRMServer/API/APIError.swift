@@ -41,7 +41,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     static let contentType = "application/json; charset=utf-8"
 
     /// The `{"error": {"code", "message"}}` bytes, also for answers written
-    /// on the connection itself (`CloudWebhookFastPath`).
+    /// on the connection itself (`DirectPath`).
     func body() throws -> [UInt8] {
         Array(try JSONEncoder().encode(ErrorBody(error: .init(code: code, message: message))))
     }

@@ -1,13 +1,14 @@
 import CRMCore
 import CRMSessions
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
 /// `/webhooks/cloud/:instance_id`: Meta's verification handshake (GET) and its
 /// signed event deliveries (POST), checked before anything is parsed. Most
-/// POSTs never reach this router: `CloudWebhookFastPath` answers them on the
-/// connection itself, and passes here only those it cannot answer in order.
+/// POSTs never reach the router: `DirectPath` answers them on the connection
+/// (`CloudWebhookDirectRoute`), and passes on only those it cannot answer in order.
 struct CloudWebhookRoutes {
     let service: any InboxService
 
@@ -36,5 +37,35 @@ struct CloudWebhookRoutes {
     static func id(_ context: APIRequestContext) throws -> String {
         guard let raw = context.parameters.get("id"), InstanceIDText.isWellFormed(raw) else { throw APIError.notFound("instance") }
         return raw.lowercased()
+    }
+}
+
+/// The signed POST as `DirectPath` answers it, with the same delivery.
+struct CloudWebhookDirectRoute: DirectRoute {
+    let delivery: CloudWebhookDelivery
+    let logger: Logger
+
+    func accepts(_ head: HTTPRequest) -> Bool {
+        head.method == .post && Self.instanceID(head) != nil
+    }
+
+    func answer(_ head: HTTPRequest, body: ByteBuffer) async -> DirectAnswer {
+        await DirectAnswer.catching(logger: logger) {
+            guard let instanceID = Self.instanceID(head) else { throw APIError.notFound("instance") }
+            try await delivery.receive(instanceID: instanceID, body: Array(body.readableBytesView),
+                                       signature: head.headerFields[CloudWebhookDelivery.signatureHeader], logger: logger)
+            return .ok
+        }
+    }
+
+    /// `/webhooks/cloud/` and a well-formed instance id, nothing after it but
+    /// a query; anything else is the router's.
+    static func instanceID(_ head: HTTPRequest) -> String? {
+        let prefix = "/webhooks/cloud/"
+        guard let path = head.path, path.hasPrefix(prefix) else { return nil }
+        var id = path.dropFirst(prefix.count)
+        if let query = id.firstIndex(of: "?") { id = id[..<query] }
+        guard InstanceIDText.isWellFormed(id) else { return nil }
+        return id.lowercased()
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import CRMCore
+import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import Logging
 
 /// `/api/conversations`: the unified inbox across a company's numbers, and
 /// sending through the number that owns a conversation.
@@ -11,18 +14,7 @@ struct ConversationRoutes {
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get("conversations") { request, context in
-            let query = request.uri.queryParameters
-            let instanceID = query["instance_id"].map(String.init)
-            if let instanceID, !InstanceIDText.isWellFormed(instanceID) {
-                throw APIError.badRequest("instance_id must be a UUID", code: "invalid_id")
-            }
-            let filters = ConversationQuery(
-                instanceID: instanceID?.lowercased(),
-                tag: query["tag"].map(String.init),
-                assignee: query["assignee"].map(String.init),
-                text: query["q"].map(String.init),
-                cursor: query["cursor"].map(String.init),
-                limit: try ConversationRoutes.limit(query["limit"].map(String.init)))
+            let filters = try ConversationRoutes.inboxQuery(request.uri.queryParameters)
             return try Response.json(try await service.conversations(filters, for: context.requireTenant()))
         }
         group.get("conversations/:id/messages") { request, context in
@@ -43,6 +35,21 @@ struct ConversationRoutes {
         }
     }
 
+    /// The inbox list's filters, page and size from its query string.
+    static func inboxQuery(_ query: Parameters) throws -> ConversationQuery {
+        let instanceID = query["instance_id"].map(String.init)
+        if let instanceID, !InstanceIDText.isWellFormed(instanceID) {
+            throw APIError.badRequest("instance_id must be a UUID", code: "invalid_id")
+        }
+        return ConversationQuery(
+            instanceID: instanceID?.lowercased(),
+            tag: query["tag"].map(String.init),
+            assignee: query["assignee"].map(String.init),
+            text: query["q"].map(String.init),
+            cursor: query["cursor"].map(String.init),
+            limit: try limit(query["limit"].map(String.init)))
+    }
+
     static func id(_ context: APIRequestContext) throws -> Int64 {
         guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
             throw APIError.badRequest("conversation id must be a positive integer", code: "invalid_id")
@@ -56,5 +63,27 @@ struct ConversationRoutes {
             throw APIError.badRequest("limit must be an integer from 1 to 200", code: "invalid_field")
         }
         return limit
+    }
+}
+
+/// `GET /api/conversations` with a bearer key, as `DirectPath` answers it;
+/// the inbox's own requests (a session cookie) go through the router.
+struct InboxDirectRoute: DirectRoute {
+    let service: any InboxService
+    let logger: Logger
+
+    func accepts(_ head: HTTPRequest) -> Bool {
+        guard head.method == .get, head.headerFields[.authorization] != nil, let path = head.path else { return false }
+        let route = "/api/conversations"
+        return path.hasPrefix(route) && (path.utf8.count == route.utf8.count || path.dropFirst(route.count).first == "?")
+    }
+
+    func answer(_ head: HTTPRequest, body: ByteBuffer) async -> DirectAnswer {
+        await DirectAnswer.catching(logger: logger) {
+            guard let key = Authentication.key(authorization: head.headerFields[.authorization]),
+                  let tenant = await service.tenant(forKey: key) else { throw APIError.unauthorized }
+            let filters = try ConversationRoutes.inboxQuery(URI(head.path ?? "").queryParameters)
+            return DirectAnswer(status: .ok, json: Response.jsonBuffer(try await service.conversations(filters, for: tenant)))
+        }
     }
 }

@@ -17,16 +17,20 @@ struct Authentication: RouterMiddleware {
     }
 
     static func key(of request: Request) -> String? {
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-            // Trimmed without Foundation, whose trimming cost more than the key
-            // cache lookup after it on every API request.
-            var key = parts[1]
-            while key.first?.isWhitespace == true { key.removeFirst() }
-            while key.last?.isWhitespace == true { key.removeLast() }
-            return key.isEmpty ? nil : String(key)
-        }
+        if let header = request.headers[.authorization] { return key(authorization: header) }
         return request.cookies[cookieName]?.value
+    }
+
+    /// The key of an `Authorization: Bearer <key>` header; nil for any other.
+    static func key(authorization header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        // Trimmed without Foundation, whose trimming cost more than the key
+        // cache lookup after it on every API request.
+        var key = parts[1]
+        while key.first?.isWhitespace == true { key.removeFirst() }
+        while key.last?.isWhitespace == true { key.removeLast() }
+        return key.isEmpty ? nil : String(key)
     }
 }

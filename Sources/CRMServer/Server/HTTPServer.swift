@@ -24,10 +24,14 @@ public enum HTTPServer {
         return router
     }
 
-    /// HTTP/1.1 with the Cloud API webhooks answered before the router
-    /// (`CloudWebhookFastPath`); tests that listen use it too.
+    /// HTTP/1.1 with the busiest requests answered before the router
+    /// (`DirectPath`); tests that listen use it too.
     public static func server(service: any InboxService, logger: Logger) -> HTTPServerBuilder {
-        .http1(configuration: .init(additionalChannelHandlers: [CloudWebhookFastPath(service: service, logger: logger)]))
+        let routes: [any DirectRoute] = [
+            CloudWebhookDirectRoute(delivery: CloudWebhookDelivery(service: service), logger: logger),
+            InboxDirectRoute(service: service, logger: logger),
+        ]
+        return .http1(configuration: .init(additionalChannelHandlers: [DirectPath(routes: routes)]))
     }
 
     /// The application listening on `host:port`; run it with `runService()` or

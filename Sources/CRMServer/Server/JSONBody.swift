@@ -80,6 +80,11 @@ extension Response {
 
     /// The same answer for shapes that write themselves, without the encoder.
     static func json<Value: Encodable & JSONWritable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        jsonResponse(jsonBuffer(value), status: status)
+    }
+
+    /// `value`'s JSON, written straight into a response buffer.
+    static func jsonBuffer<Value: JSONWritable>(_ value: Value) -> ByteBuffer {
         // Room for a page of 50 conversations (some 20 KB) from the start:
         // growing by doubling from a small buffer copied it three times over.
         // The JSON is written straight into the response's buffer; only an
@@ -97,7 +102,7 @@ extension Response {
             return writer.count
         }
         if let larger { body.writeBytes(larger) }
-        return jsonResponse(body, status: status)
+        return body
     }
 
     private static func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {

@@ -4,10 +4,10 @@ import CRMSessions
 import Foundation
 import XCTest
 
-/// The webhook POSTs answered on the connection, before the router
-/// (`CloudWebhookFastPath`): answers in the order requests came, the router's
-/// error shape and body limit, and `Connection: close`.
-final class CloudWebhookFastPathTests: XCTestCase {
+/// Requests answered on the connection, before the router (`DirectPath`):
+/// answers in the order requests came, the router's error shape and body
+/// limit, `Connection: close`, and the inbox list as the router answers it.
+final class DirectPathTests: XCTestCase {
     var host: CloudTestHost!
     var vendas: String!
 
@@ -88,5 +88,47 @@ final class CloudWebhookFastPathTests: XCTestCase {
         XCTAssertEqual(answer.status, 200)
         XCTAssertEqual(answer.headers["connection"], "close")
         XCTAssertTrue(connection.closedByServer())
+    }
+
+    func inboxRequest(_ query: String, authorization: String? = nil, cookie: String? = nil) -> [UInt8] {
+        var head = "GET /api/conversations\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        if let authorization { head += "Authorization: \(authorization)\r\n" }
+        if let cookie { head += "Cookie: crm_session=\(cookie)\r\n" }
+        return Array((head + "\r\n").utf8)
+    }
+
+    func test_theInboxListIsTheRoutersAnswer() async throws {
+        let connection = try RawHTTPConnection(port: host.server.port)
+        try connection.send(signedWebhook(wamid: "wamid.I1", text: "oi"))
+        XCTAssertEqual(try connection.answer().status, 200)
+        let query = "?limit=10&instance_id=\(vendas!.uppercased())"
+        // The bearer key is answered here; the inbox's session cookie goes through the router.
+        try connection.send(inboxRequest(query, authorization: "Bearer \(host.key)") + inboxRequest(query, cookie: host.key))
+        let direct = try connection.answer()
+        let routed = try connection.answer()
+        XCTAssertEqual(direct.status, 200)
+        XCTAssertEqual(direct.headers["content-type"], "application/json; charset=utf-8")
+        XCTAssertEqual(direct.text, routed.text)
+        XCTAssertNotNil(direct.headers["date"])
+        let page = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(direct.body)) as? [String: Any])
+        let items = try XCTUnwrap(page["items"] as? [[String: Any]])
+        XCTAssertEqual(items.count, 1)
+        XCTAssertEqual((items.first?["instance"] as? [String: Any])?["id"] as? String, vendas)
+    }
+
+    func test_theInboxListRefusesWithTheRoutersErrors() async throws {
+        let connection = try RawHTTPConnection(port: host.server.port)
+        try connection.send(inboxRequest("", authorization: "Bearer not-a-key"))
+        let unknownKey = try connection.answer()
+        XCTAssertEqual(unknownKey.status, 401)
+        XCTAssertTrue(unknownKey.text.contains(#""code":"unauthorized""#), unknownKey.text)
+        try connection.send(inboxRequest("", authorization: "Basic \(host.key)"))
+        XCTAssertEqual(try connection.answer().status, 401)
+        try connection.send(inboxRequest("?instance_id=nope", authorization: "Bearer \(host.key)"))
+        let badID = try connection.answer()
+        XCTAssertEqual(badID.status, 400)
+        XCTAssertTrue(badID.text.contains(#""code":"invalid_id""#), badID.text)
+        try connection.send(inboxRequest("?limit=0", authorization: "Bearer \(host.key)"))
+        XCTAssertEqual(try connection.answer().status, 400)
     }
 }
