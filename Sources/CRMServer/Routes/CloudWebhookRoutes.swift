@@ -59,13 +59,15 @@ struct CloudWebhookDirectRoute: DirectRoute {
     }
 
     /// `/webhooks/cloud/` and a well-formed instance id, nothing after it but
-    /// a query; anything else is the router's.
+    /// a query; anything else is the router's. Read as bytes: `String`'s
+    /// own prefix and slicing walk characters, which was 4 % of a loop's time.
     static func instanceID(_ head: HTTPRequest) -> String? {
-        let prefix = "/webhooks/cloud/"
-        guard let path = head.path, path.hasPrefix(prefix) else { return nil }
-        var id = path.dropFirst(prefix.count)
-        if let query = id.firstIndex(of: "?") { id = id[..<query] }
+        guard let path = head.path?.utf8, path.starts(with: prefix.utf8) else { return nil }
+        let rest = path.dropFirst(prefix.utf8.count)
+        let id = Substring(rest[..<(rest.firstIndex(of: UInt8(ascii: "?")) ?? rest.endIndex)])
         guard InstanceIDText.isWellFormed(id) else { return nil }
-        return id.lowercased()
+        return id.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) } ? id.lowercased() : String(id)
     }
+
+    private static let prefix = "/webhooks/cloud/"
 }

@@ -73,10 +73,13 @@ struct InboxDirectRoute: DirectRoute {
     let logger: Logger
 
     func accepts(_ head: HTTPRequest) -> Bool {
-        guard head.method == .get, head.headerFields[.authorization] != nil, let path = head.path else { return false }
-        let route = "/api/conversations"
-        return path.hasPrefix(route) && (path.utf8.count == route.utf8.count || path.dropFirst(route.count).first == "?")
+        guard head.method == .get, let path = head.path?.utf8, path.starts(with: Self.path.utf8),
+              head.headerFields[.authorization] != nil else { return false }
+        let rest = path.dropFirst(Self.path.utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "?")
     }
+
+    private static let path = "/api/conversations"
 
     func answer(_ head: HTTPRequest, body: ByteBuffer) async -> DirectAnswer {
         await DirectAnswer.catching(logger: logger) {
