@@ -72,7 +72,10 @@ struct InboxDirectRoute: DirectRoute {
     let service: any InboxService
     let logger: Logger
 
-    func accepts(_ head: HTTPRequest) -> Bool {
+    func accepts(_ head: HTTPRequest) -> Bool { Self.isBearerInboxList(head) }
+
+    /// `GET /api/conversations`, with a query or none, and an `Authorization` header.
+    static func isBearerInboxList(_ head: HTTPRequest) -> Bool {
         guard head.method == .get, let path = head.path?.utf8, path.starts(with: Self.path.utf8),
               head.headerFields[.authorization] != nil else { return false }
         let rest = path.dropFirst(Self.path.utf8.count)
