@@ -52,11 +52,8 @@ final class DirectPathTests: XCTestCase {
     func test_anOversizedBodyIsRefusedWithTheErrorShapeAndTheConnectionGoesOn() async throws {
         let connection = try RawHTTPConnection(port: host.server.port)
         let oversized = [UInt8](repeating: UInt8(ascii: " "), count: APIRequestContext.bodyLimit + 1)
-        try connection.send(RawHTTPConnection.webhook(oversized, to: vendas, signature: "sha256=00"))
-        let refused = try connection.answer()
-        XCTAssertEqual(refused.status, 413)
-        XCTAssertEqual(refused.headers["content-type"], "application/json; charset=utf-8")
-        XCTAssertTrue(refused.text.contains(#""code":"body_too_large""#), refused.text)
+        try assertRefusal(RawHTTPConnection.webhook(oversized, to: vendas, signature: "sha256=00"), on: connection,
+                          status: 413, code: "body_too_large")
         let nothing = try await inboundTexts()
         XCTAssertEqual(nothing, [])
         try connection.send(signedWebhook(wamid: "wamid.AFTER", text: "depois"))
@@ -68,15 +65,12 @@ final class DirectPathTests: XCTestCase {
     func test_failuresCarryTheErrorShape() async throws {
         let connection = try RawHTTPConnection(port: host.server.port)
         let body = CloudPayloads.text(phoneNumberID: "PN-VENDAS", wamid: "wamid.F", from: "5511911112222", body: "oi")
-        try connection.send(RawHTTPConnection.webhook(body, to: vendas, signature: CloudSignature.header(body: body, appSecret: "x")))
-        let forged = try connection.answer()
-        XCTAssertEqual(forged.status, 401)
-        XCTAssertTrue(forged.text.contains(#""code":"bad_signature""#), forged.text)
+        try assertRefusal(RawHTTPConnection.webhook(body, to: vendas, signature: CloudSignature.header(body: body, appSecret: "x")),
+                          on: connection, status: 401, code: "bad_signature")
         let unknown = UUID().uuidString.lowercased()
-        try connection.send(RawHTTPConnection.webhook(body, to: unknown, signature: CloudSignature.header(body: body, appSecret: "s-vendas")))
-        let missing = try connection.answer()
-        XCTAssertEqual(missing.status, 404)
-        XCTAssertTrue(missing.text.contains(#""code":"not_found""#), missing.text)
+        let signed = CloudSignature.header(body: body, appSecret: "s-vendas")
+        try assertRefusal(RawHTTPConnection.webhook(body, to: unknown, signature: signed), on: connection,
+                          status: 404, code: "not_found")
         let nothing = try await inboundTexts()
         XCTAssertEqual(nothing, [])
     }
@@ -118,17 +112,21 @@ final class DirectPathTests: XCTestCase {
 
     func test_theInboxListRefusesWithTheRoutersErrors() async throws {
         let connection = try RawHTTPConnection(port: host.server.port)
-        try connection.send(inboxRequest("", authorization: "Bearer not-a-key"))
-        let unknownKey = try connection.answer()
-        XCTAssertEqual(unknownKey.status, 401)
-        XCTAssertTrue(unknownKey.text.contains(#""code":"unauthorized""#), unknownKey.text)
-        try connection.send(inboxRequest("", authorization: "Basic \(host.key)"))
-        XCTAssertEqual(try connection.answer().status, 401)
-        try connection.send(inboxRequest("?instance_id=nope", authorization: "Bearer \(host.key)"))
-        let badID = try connection.answer()
-        XCTAssertEqual(badID.status, 400)
-        XCTAssertTrue(badID.text.contains(#""code":"invalid_id""#), badID.text)
-        try connection.send(inboxRequest("?limit=0", authorization: "Bearer \(host.key)"))
-        XCTAssertEqual(try connection.answer().status, 400)
+        try assertRefusal(inboxRequest("", authorization: "Bearer not-a-key"), on: connection, status: 401, code: "unauthorized")
+        try assertRefusal(inboxRequest("", authorization: "Basic \(host.key)"), on: connection, status: 401, code: "unauthorized")
+        try assertRefusal(inboxRequest("?instance_id=nope", authorization: "Bearer \(host.key)"), on: connection,
+                          status: 400, code: "invalid_id")
+        try assertRefusal(inboxRequest("?limit=0", authorization: "Bearer \(host.key)"), on: connection,
+                          status: 400, code: "invalid_field")
+    }
+
+    /// Sends `request` and checks that the answer is `status` with the router's error shape and `code`.
+    func assertRefusal(_ request: [UInt8], on connection: RawHTTPConnection, status: Int, code: String,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        try connection.send(request)
+        let answer = try connection.answer()
+        XCTAssertEqual(answer.status, status, file: file, line: line)
+        XCTAssertEqual(answer.headers["content-type"], "application/json; charset=utf-8", file: file, line: line)
+        XCTAssertTrue(answer.text.contains(#""code":"\#(code)""#), answer.text, file: file, line: line)
     }
 }
