@@ -79,7 +79,9 @@ final class DirectPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { routerRequests -= 1 }
+        // Never below zero: the router also answers requests it never got
+        // as a head (a request the decoder could not parse), then closes.
+        if case .end = unwrapOutboundIn(data) { routerRequests = max(0, routerRequests - 1) }
         context.write(data, promise: promise)
     }
 
