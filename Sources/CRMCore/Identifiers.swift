@@ -66,4 +66,13 @@ public enum InstanceIDText {
         }
         return count == 36
     }
+
+    /// The id in the lowercase form instances are stored under, or nil when
+    /// `text` is not a well-formed one. Ids already lowercase, as this host
+    /// writes them, are not copied through `lowercased()`.
+    public static func normalized(_ text: some StringProtocol) -> String? {
+        guard isWellFormed(text) else { return nil }
+        let hasUppercase = text.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
+        return hasUppercase ? text.lowercased() : String(text)
+    }
 }

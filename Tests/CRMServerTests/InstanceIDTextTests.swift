@@ -10,6 +10,15 @@ final class InstanceIDTextTests: XCTestCase {
         }
     }
 
+    func test_normalizedIsTheLowercaseIdOrNothing() {
+        let id = "123e4567-e89b-12d3-a456-426614174000"
+        XCTAssertEqual(InstanceIDText.normalized(id), id)
+        XCTAssertEqual(InstanceIDText.normalized(id.uppercased()), id)
+        XCTAssertEqual(InstanceIDText.normalized(Substring("123E4567-e89b-12D3-a456-426614174000")), id)
+        XCTAssertNil(InstanceIDText.normalized(id + "0"))
+        XCTAssertNil(InstanceIDText.normalized(""))
+    }
+
     /// Stricter than Foundation's parser, which lets `sscanf` take a sign in a
     /// hex pair: everything accepted here Foundation accepts too.
     func test_anythingElseIsRefused() {

@@ -29,6 +29,12 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         APIError(.conflict, code: "conflict", message: message)
     }
 
+    /// A body over the API's 1 MiB (SPEC §8), however it was read.
+    public static let bodyTooLarge = APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
+
+    /// What a failure that is not the caller's shows; the cause goes to the log only.
+    public static let internalError = APIError(.internalServerError, code: "internal", message: "internal error")
+
     public static let unauthorized = APIError(.unauthorized, code: "unauthorized",
                                               message: "missing or invalid API key (Authorization: Bearer <key>)")
 

@@ -35,8 +35,8 @@ struct CloudWebhookRoutes {
     }
 
     static func id(_ context: APIRequestContext) throws -> String {
-        guard let raw = context.parameters.get("id"), InstanceIDText.isWellFormed(raw) else { throw APIError.notFound("instance") }
-        return raw.lowercased()
+        guard let id = context.parameters.get("id").flatMap(InstanceIDText.normalized) else { throw APIError.notFound("instance") }
+        return id
     }
 }
 
@@ -64,9 +64,7 @@ struct CloudWebhookDirectRoute: DirectRoute {
     static func instanceID(_ head: HTTPRequest) -> String? {
         guard let path = head.path?.utf8, path.starts(with: prefix.utf8) else { return nil }
         let rest = path.dropFirst(prefix.utf8.count)
-        let id = Substring(rest[..<(rest.firstIndex(of: UInt8(ascii: "?")) ?? rest.endIndex)])
-        guard InstanceIDText.isWellFormed(id) else { return nil }
-        return id.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) } ? id.lowercased() : String(id)
+        return InstanceIDText.normalized(Substring(rest[..<(rest.firstIndex(of: UInt8(ascii: "?")) ?? rest.endIndex)]))
     }
 
     private static let prefix = "/webhooks/cloud/"

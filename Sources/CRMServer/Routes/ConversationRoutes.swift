@@ -37,12 +37,15 @@ struct ConversationRoutes {
 
     /// The inbox list's filters, page and size from its query string.
     static func inboxQuery(_ query: Parameters) throws -> ConversationQuery {
-        let instanceID = query["instance_id"].map(String.init)
-        if let instanceID, !InstanceIDText.isWellFormed(instanceID) {
-            throw APIError.badRequest("instance_id must be a UUID", code: "invalid_id")
+        var instanceID: String?
+        if let raw = query["instance_id"] {
+            guard let id = InstanceIDText.normalized(raw) else {
+                throw APIError.badRequest("instance_id must be a UUID", code: "invalid_id")
+            }
+            instanceID = id
         }
         return ConversationQuery(
-            instanceID: instanceID?.lowercased(),
+            instanceID: instanceID,
             tag: query["tag"].map(String.init),
             assignee: query["assignee"].map(String.init),
             text: query["q"].map(String.init),

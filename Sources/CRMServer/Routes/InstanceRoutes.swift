@@ -54,10 +54,10 @@ struct InstanceRoutes {
 
     /// Instance ids are UUIDs; anything else cannot exist.
     static func id(_ context: APIRequestContext) throws -> String {
-        guard let raw = context.parameters.get("id"), InstanceIDText.isWellFormed(raw) else {
+        guard let id = context.parameters.get("id").flatMap(InstanceIDText.normalized) else {
             throw APIError.badRequest("instance id must be a UUID", code: "invalid_id")
         }
-        return raw.lowercased()
+        return id
     }
 
     static func qrResponse(_ code: String, format: String) throws -> Response {

@@ -97,8 +97,7 @@ final class DirectPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ reading: Reading, context: ChannelHandlerContext) {
         let closing = reading.closesConnection
         guard !reading.tooLarge else {
-            let refusal = APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
-            return respond(DirectAnswer(refusal), closing: closing, context: context)
+            return respond(DirectAnswer(APIError.bodyTooLarge), closing: closing, context: context)
         }
         let loop = context.eventLoop
         let here = NIOLoopBound((self, context), eventLoop: loop)

@@ -38,7 +38,7 @@ struct DirectAnswer: Sendable {
             return DirectAnswer(error)
         } catch {
             logger.error("request failed: \(error)")
-            return DirectAnswer(APIError(.internalServerError, code: "internal", message: "internal error"))
+            return DirectAnswer(APIError.internalError)
         }
     }
 }

@@ -16,7 +16,7 @@ struct ErrorShape: RouterMiddleware {
             throw APIError(error.status, code: ErrorShape.code(for: error.status), message: "\(error)")
         } catch {
             context.logger.error("request failed: \(error)")
-            throw APIError(.internalServerError, code: "internal", message: "internal error")
+            throw APIError.internalError
         }
     }
 

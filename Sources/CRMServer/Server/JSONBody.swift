@@ -13,7 +13,7 @@ struct JSONBody {
         do {
             return Array(try await request.collectBody(upTo: APIRequestContext.bodyLimit).readableBytesView)
         } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
+            throw APIError.bodyTooLarge
         }
     }
 
