@@ -15,7 +15,9 @@ final class CloudTestHost {
     let daemon: Daemon
     let server: LoopbackServer<APIRequestContext>
     let folder: URL
-    let key = "cloud-test-key"
+    /// The bootstrap company's API key.
+    static let key = "cloud-test-key"
+    var key: String { Self.key }
 
     private init(emulator: GraphEmulator, daemon: Daemon, server: LoopbackServer<APIRequestContext>, folder: URL) {
         self.emulator = emulator
@@ -37,7 +39,7 @@ final class CloudTestHost {
         logger.logLevel = .error
         let daemon = try await Daemon.open(DaemonConfiguration(dataDirectory: folder.appendingPathComponent("data"),
                                                                scriptsDirectory: folder.appendingPathComponent("scripts"),
-                                                               simulatedNetwork: false, bootstrapKey: "cloud-test-key"),
+                                                               simulatedNetwork: false, bootstrapKey: key),
                                            logger: logger)
         try await daemon.start()
         let server = try await LoopbackServer(router: HTTPServer.router(service: daemon),
