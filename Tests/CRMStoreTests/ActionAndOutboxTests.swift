@@ -36,7 +36,8 @@ final class ActionAndOutboxTests: XCTestCase {
         XCTAssertEqual(claimed[0].message.instanceID, instance.id)
         XCTAssertEqual(claimed[0].message.to, "BR.77")
         XCTAssertTrue(claimed[0].message.toUserID)
-        XCTAssertEqual(claimed[0].message.idempotencyKey, "outbox-\(claimed[0].id)")
+        XCTAssertTrue(claimed[0].message.idempotencyKey.hasPrefix("send-\(claimed[0].messageID)-"),
+                      claimed[0].message.idempotencyKey)
         let again = try temporary.claim(limit: 10)
         XCTAssertEqual(again, [], "a claimed send is not claimed twice")
     }
@@ -291,5 +292,28 @@ final class OutboxKeyTests: XCTestCase {
             if round == 1 { try temporary.reopen() }
         }
         XCTAssertEqual(Set(keys).count, 3, "keys: \(keys)")
+    }
+
+    /// SQLite gives the id of the newest message out again once it is
+    /// deleted (here with its instance); the send that gets it must still
+    /// carry a key of its own.
+    func test_messageIDGivenOutAgainGetsANewKey() throws {
+        let temporary = try TemporaryStore()
+        let keep = try temporary.connectedInstance(phone: "5511999998888")
+        let gone = try temporary.connectedInstance(company: keep.companyID, phone: "5511988887777")
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        guard case .stored(let removed, _) = try temporary.ingest(inbound(gone, id: "w1", phone: "5511966660000")),
+              case .stored(let kept, _) = try temporary.ingest(inbound(keep, id: "w2", phone: "5511977770000")) else {
+            return XCTFail("not stored")
+        }
+        let first = try temporary.store.queueOperatorSend(OutgoingContent(text: "one"), to: removed.conversationID,
+                                                          company: gone.companyID, at: start)
+        let firstKey = try XCTUnwrap(temporary.claim(limit: 1).first).message.idempotencyKey
+        try temporary.store.deleteInstance(gone.id, company: gone.companyID)
+        let second = try temporary.store.queueOperatorSend(OutgoingContent(text: "two"), to: kept.conversationID,
+                                                           company: keep.companyID, at: start.addingTimeInterval(5))
+        XCTAssertEqual(second.id, first.id, "the deleted newest id is given out again")
+        let secondKey = try XCTUnwrap(temporary.claim(limit: 1).first).message.idempotencyKey
+        XCTAssertNotEqual(secondKey, firstKey)
     }
 }

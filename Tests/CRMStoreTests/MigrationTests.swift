@@ -9,6 +9,7 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try temporary.store.appliedMigrations(), [
             "v1-companies-and-keys", "v1-instances-and-credentials", "v1-conversations-and-messages",
             "v1-tags", "v1-script-state", "v1-outbox", "v2-outbox-ids-never-reused",
+            "v3-sends-kept-by-their-message",
         ])
         let tables = try temporary.store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -35,15 +36,15 @@ final class MigrationTests: XCTestCase {
         let company = try temporary.store.createCompany(name: "Acme")
         try temporary.reopen()
         XCTAssertEqual(try temporary.store.companies().map(\.name), ["Acme"])
-        XCTAssertEqual(try temporary.store.appliedMigrations().count, 7)
+        XCTAssertEqual(try temporary.store.appliedMigrations().count, 8)
         XCTAssertEqual(company.id, try temporary.store.companies().first?.id)
     }
 }
 
 final class OutboxMigrationTests: XCTestCase {
     /// A database of the first schema, with a send still waiting, upgraded:
-    /// the waiting send keeps its key, and new sends get keys past every one
-    /// that may already have been handed out.
+    /// the waiting send keeps its key, and new sends get keys unlike every
+    /// one that may already have been handed out.
     func test_upgradedOutboxKeepsWaitingSendsAndNeverReusesAKey() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-upgrade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -65,12 +66,14 @@ final class OutboxMigrationTests: XCTestCase {
             }
         }
         let store = try CRMStore(folder: folder)
-        XCTAssertEqual(try store.appliedMigrations().last, "v2-outbox-ids-never-reused")
+        XCTAssertEqual(try store.appliedMigrations().last, "v3-sends-kept-by-their-message")
         let waiting = try store.transactionNow { try $0.claimDueSends(limit: 10) }.entries
         XCTAssertEqual(waiting.map(\.message.idempotencyKey), ["outbox-7"])
         _ = try store.queueOperatorSend(OutgoingContent(text: "new"), to: 1, company: 1)
         let fresh = try store.transactionNow { try $0.claimDueSends(limit: 10) }.entries
         XCTAssertEqual(fresh.count, 1)
-        XCTAssertGreaterThan(fresh[0].id, 41, "a new key must lie past every message id, hence every key handed out before")
+        XCTAssertEqual(fresh[0].messageID, 42)
+        XCTAssertTrue(fresh[0].message.idempotencyKey.hasPrefix("send-42-"),
+                      "new keys are named apart from every `outbox-<id>` handed out before")
     }
 }

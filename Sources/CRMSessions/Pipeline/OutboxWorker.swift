@@ -4,18 +4,18 @@ import Foundation
 import Synchronization
 
 /// Hands queued sends to the owning instance's connector, at least once, with
-/// the outbox row's idempotency key: a retry never shows the recipient a second
+/// the send's idempotency key: a retry never shows the recipient a second
 /// message. Each instance has its own lane — in order, at its own rate — so a
 /// slow or disconnected number delays no other.
 ///
 /// Every way into a lane goes through the pipeline's group commit, so lanes
 /// fill in commit order. A send the pipeline queues takes a place in its lane
 /// right away when there is room and nothing of its instance waits in the
-/// outbox before it (`reserve`): it is stored already claimed and handed over
-/// once its transaction commits, with no claim to wait for. Any other send
-/// waits in the outbox for a claim, which runs at the end of a pipeline batch
-/// (`claim`): retries, operator sends, sends from before a restart, and sends
-/// that found their lane full.
+/// outbox before it (`reserve`): it gets no outbox row, only its message row
+/// keeps it, and it is handed over once its transaction commits, with no claim
+/// to wait for. Any other send waits in the outbox for a claim, which runs at
+/// the end of a pipeline batch (`claim`): retries, operator sends, sends from
+/// before a restart, and sends that found their lane full.
 final class OutboxWorker: Sendable {
     private struct State {
         var lanes: [InstanceID: [OutboxEntry]] = [:]

@@ -72,13 +72,15 @@ extension StoreTransaction {
 }
 
 extension CRMStore {
-    /// After a restart: sends claimed but never confirmed go back to the queue.
+    /// After a restart: sends claimed but never confirmed go back to the queue,
+    /// and so do sends handed straight to their lanes and never answered.
     /// Handing them over again is safe because the connector deduplicates by key.
     @discardableResult
     public func releaseClaimedSends() throws -> Int {
         try pool.write { db in
             try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
-            return db.changesCount
+            let released = db.changesCount
+            return try released + StoreTransaction.run(in: db, instances: instanceCache) { try $0.requeueUnsettledSends() }
         }
     }
 
@@ -92,40 +94,106 @@ extension CRMStore {
 
     /// Sends not yet confirmed, for metrics and tests.
     public func outboxCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+        try pool.read { db in try Int.fetchOne(db, sql: Self.unsettledSendsCount) ?? 0 }
     }
+
+    /// Counts sends not yet answered: in the outbox, or handed straight to a
+    /// lane and kept by their message rows.
+    static let unsettledSendsCount = """
+        SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM messages WHERE outgoing IS NOT NULL)
+        """
 }
 
 extension StoreTransaction {
     /// Records how a hand-over of `entry` ended: `sent` with the provider's id,
     /// back to the queue for a retry, or `failed` with the reason.
-    /// - Returns: the message when its status changed, nil when the row was
+    /// - Returns: the message when its status changed, nil when the send was
     ///   already settled (a duplicate report).
     public func recordSend(_ entry: OutboxEntry, outcome: SendOutcome, at now: Date) throws -> MessageRecord? {
         switch outcome {
         case .retry(let reason, let retryAt):
-            try db.cachedStatement(sql: """
-                UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
-                """).execute(arguments: [reason, retryAt.storageSeconds, entry.id])
+            if let row = entry.outboxRow {
+                try db.cachedStatement(sql: """
+                    UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
+                    """).execute(arguments: [reason, retryAt.storageSeconds, row])
+            } else {
+                // Handed straight to its lane: from now on the outbox keeps it,
+                // with the same key, as it keeps any other send.
+                // Its message names the conversation: it may have been merged
+                // into another since the send was queued.
+                if let conversation = try DirectStatement(db, sql: """
+                    SELECT conversation_id FROM messages WHERE id = ? AND outgoing IS NOT NULL
+                    """).fetchOne(entry.messageID, read: { row -> ConversationID in row[column: 0] }),
+                   let route = try route(conversation) {
+                    try DirectStatement(db, sql: "UPDATE messages SET outgoing = NULL WHERE id = ?").execute(entry.messageID)
+                    try insertOutboxRow(route: route, message: entry.messageID, content: entry.message.content.storedJSON,
+                                        key: entry.message.idempotencyKey, attempts: entry.attempts + 1,
+                                        lastError: reason, due: retryAt.storageSeconds, queuedAt: entry.queuedAt)
+                }
+            }
             return nil
         case .sent(let providerID):
-            guard try removeFromOutbox(entry) else { return nil }
-            try DirectStatement(db, sql: """
-                UPDATE messages SET status = 'sent', whatsapp_message_id = ? WHERE id = ? AND status = 'queued'
-                """).execute(providerID, entry.messageID)
+            return try settle(entry, as: .sent, providerID: providerID, reason: nil)
         case .failed(let reason):
-            guard try removeFromOutbox(entry) else { return nil }
-            try DirectStatement(db, sql: "UPDATE messages SET status = 'failed', reason = ? WHERE id = ?")
-                .execute(reason, entry.messageID)
+            return try settle(entry, as: .failed, providerID: nil, reason: reason)
         }
-        return try DirectStatement(db, sql: "SELECT \(MessageRecord.columns) FROM messages WHERE id = ?")
-            .fetchOne(entry.messageID, read: MessageRecord.init(columns:))
     }
 
-    /// Deletes a settled send's outbox row; false when it was gone already.
-    private func removeFromOutbox(_ entry: OutboxEntry) throws -> Bool {
-        try DirectStatement(db, sql: "DELETE FROM outbox WHERE id = ?").execute(entry.id)
-        return db.changesCount > 0
+    /// Ends a send as `status`; nil when it was settled already. A send from
+    /// the outbox is settled when its row is gone; one handed straight to its
+    /// lane, when its message no longer keeps its content.
+    /// - Returns: the message as now stored, rebuilt from the entry rather
+    ///   than read back: the writer does this for every send.
+    private func settle(_ entry: OutboxEntry, as status: DeliveryStatus, providerID: String?,
+                        reason: String?) throws -> MessageRecord? {
+        if let row = entry.outboxRow {
+            try DirectStatement(db, sql: "DELETE FROM outbox WHERE id = ?").execute(row)
+            guard db.changesCount > 0 else { return nil }
+        }
+        let update = """
+            UPDATE messages SET status = ?, whatsapp_message_id = ?, reason = ?, outgoing = NULL
+            WHERE id = ? AND conversation_id = ? AND status = 'queued' AND (outgoing IS NOT NULL OR ?)
+            """
+        var conversation = entry.conversationID
+        try DirectStatement(db, sql: update).execute(status.rawValue, providerID, reason, entry.messageID, conversation,
+                                                      entry.outboxRow != nil)
+        if db.changesCount == 0 {
+            // Settled already, or its conversation was merged into another
+            // since the send was queued: then the message moved with it.
+            guard let moved = try DirectStatement(db, sql: "SELECT conversation_id FROM messages WHERE id = ?")
+                .fetchOne(entry.messageID, read: { row -> ConversationID in row[column: 0] }),
+                  moved != conversation else { return nil }
+            conversation = moved
+            try DirectStatement(db, sql: update).execute(status.rawValue, providerID, reason, entry.messageID,
+                                                          conversation, entry.outboxRow != nil)
+            guard db.changesCount > 0 else { return nil }
+        }
+        let content = entry.message.content
+        return MessageRecord(id: entry.messageID, instanceID: entry.instanceID, conversationID: conversation,
+                             whatsappID: providerID, direction: .outbound, sender: nil,
+                             content: (try? Self.storedText(of: content, in: conversation)) ?? "",
+                             mediaURL: content.media?.url, mediaType: content.media?.type, status: status,
+                             reason: reason, createdAt: Date(storageSeconds: entry.queuedAt))
+    }
+
+    /// After a restart: sends handed straight to their lanes and never
+    /// answered are kept only by their message rows. Each gets an outbox row
+    /// with its key, due at once in the order queued; the connector drops the
+    /// second hand-over of one that had gone out.
+    func requeueUnsettledSends() throws -> Int {
+        let kept = try DirectStatement(db, sql: """
+            SELECT id, conversation_id, outgoing, created_at FROM messages WHERE outgoing IS NOT NULL ORDER BY id
+            """).fetchAll(read: { row -> (MessageRowID, ConversationID, String, Double) in
+                (row[column: 0], row[column: 1], row[column: 2], row[column: 3])
+            })
+        for (message, conversation, content, queuedAt) in kept {
+            guard let route = try route(conversation) else { continue }
+            try insertOutboxRow(route: route, message: message, content: content,
+                                key: OutboxEntry.idempotencyKey(message: message, queuedAt: queuedAt), due: queuedAt,
+                                queuedAt: queuedAt)
+        }
+        try db.execute(sql: "UPDATE messages SET outgoing = NULL WHERE outgoing IS NOT NULL")
+        return kept.count
     }
 
     /// Applies a receipt for one of our sends, found by the provider's id within

@@ -7,7 +7,8 @@ public struct StoreStatistics: Sendable, Equatable {
     public var conversations: Int
     public var inboundMessages: Int
     public var outboundMessages: Int
-    /// Sends not yet confirmed by a connector.
+    /// Sends not yet confirmed by a connector: in the outbox, or on their way
+    /// straight to it.
     public var outbox: Int
     public var timers: Int
     public var scriptErrors: Int
@@ -22,7 +23,7 @@ extension CRMStore {
                 conversations: try count("SELECT count(*) FROM conversations"),
                 inboundMessages: try count("SELECT count(*) FROM messages WHERE direction = 'in'"),
                 outboundMessages: try count("SELECT count(*) FROM messages WHERE direction = 'out'"),
-                outbox: try count("SELECT count(*) FROM outbox"),
+                outbox: try count(Self.unsettledSendsCount),
                 timers: try count("SELECT count(*) FROM timers"),
                 scriptErrors: try count("SELECT count(*) FROM script_errors"))
         }

@@ -12,6 +12,8 @@ struct DueSend: Sendable {
     var toUserID: Bool
     var isGroup: Bool
     var content: String
+    var idempotencyKey: String
+    var queuedAt: Double
     /// The conversation's: the Cloud API's 24-hour window opens there.
     var lastInboundAt: Double?
 
@@ -19,13 +21,15 @@ struct DueSend: Sendable {
     /// `outbox` but the last, which comes from the conversation.
     static let columns = """
         outbox.id, outbox.instance_id, outbox.conversation_id, outbox.message_id, outbox.attempts, outbox.recipient, \
-        outbox.recipient_is_user_id, outbox.is_group, outbox.content, conversations.last_inbound_at
+        outbox.recipient_is_user_id, outbox.is_group, outbox.content, outbox.idempotency_key, outbox.created_at, \
+        conversations.last_inbound_at
         """
 
     /// A row that starts with `columns`.
     init(columns row: some PositionalRow) {
         id = row[column: 0]; instanceID = row[column: 1]; conversationID = row[column: 2]; messageID = row[column: 3]
         attempts = row[column: 4]; recipient = row[column: 5]; toUserID = row[column: 6]; isGroup = row[column: 7]
-        content = row[column: 8]; lastInboundAt = row[column: 9]
+        content = row[column: 8]; idempotencyKey = row[column: 9]; queuedAt = row[column: 10]
+        lastInboundAt = row[column: 11]
     }
 }

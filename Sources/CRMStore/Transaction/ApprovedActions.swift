@@ -11,7 +11,7 @@ public struct ApprovedActions {
 public struct WrittenActions {
     /// Every send queued, for live updates.
     public var queued: [MessageRecord] = []
-    /// The sends stored as claimed, for their connectors' lanes once the
-    /// transaction commits.
+    /// The sends handed straight to their connectors' lanes, kept only by
+    /// their message rows, for the lanes once the transaction commits.
     public var handedOver: [OutboxEntry] = []
 }

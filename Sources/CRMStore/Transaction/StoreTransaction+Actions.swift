@@ -32,8 +32,8 @@ extension StoreTransaction {
     /// Writes approved actions. Whatever fails here is the database failing,
     /// not a refusal: the caller lets it fail the whole transaction.
     /// - Parameter handOver: asked for each send whether its connector's lane
-    ///   takes it as soon as this transaction commits; if so it is stored as
-    ///   claimed (`sending`) and returned ready to send, with no claim to wait
+    ///   takes it as soon as this transaction commits; if so only its message
+    ///   row keeps it, and it is returned ready to send, with no claim to wait
     ///   for. Otherwise it waits in the outbox for a claim.
     public func write(_ approved: ApprovedActions, at now: Date,
                       handOver: (InstanceID) -> Bool = { _ in false }) throws -> WrittenActions {
@@ -44,10 +44,11 @@ extension StoreTransaction {
             case .send(let id, let content):
                 let route = try route(id)!
                 let taken = handOver(route.instanceID)
-                let (message, outboxID) = try queueSend(content, via: route, byOperator: false, claimed: taken, at: now)
+                let (message, key) = try queueSend(content, via: route, byOperator: false, handedOver: taken, at: now)
                 written.queued.append(message)
                 if taken {
-                    written.handedOver.append(OutboxEntry(id: outboxID, route: route, message: message, content: content))
+                    written.handedOver.append(OutboxEntry(route: route, message: message, key: key, content: content,
+                                                          queuedAt: now.storageSeconds))
                 }
             case .tag(let id, let tag):
                 try DirectStatement(db, sql: "INSERT OR IGNORE INTO tags(company_id, name) VALUES (?, ?)")
@@ -74,27 +75,28 @@ extension StoreTransaction {
         return written
     }
 
-    /// Stores an outbound message (`queued`) and its outbox row, addressed by
-    /// the conversation's route: the instance that owns it, the phone when
-    /// known, else the user id, or the group.
-    /// - Parameter claimed: the row starts as `sending`, taken by the caller.
-    /// - Returns: the message and its outbox row's id.
-    func queueSend(_ content: OutgoingContent, via route: ReplyRoute, byOperator: Bool, claimed: Bool = false,
-                   at now: Date) throws -> (MessageRecord, outboxID: Int64) {
+    /// Stores an outbound message (`queued`), addressed by the conversation's
+    /// route: the instance that owns it, the phone when known, else the user
+    /// id, or the group.
+    /// - Parameter handedOver: the send goes to its lane when this transaction
+    ///   commits, so its message row keeps its content and no outbox row is
+    ///   written; otherwise it gets an outbox row and waits for a claim.
+    /// - Returns: the message and the send's idempotency key.
+    func queueSend(_ content: OutgoingContent, via route: ReplyRoute, byOperator: Bool, handedOver: Bool = false,
+                   at now: Date) throws -> (MessageRecord, key: String) {
         let text = try Self.storedText(of: content, in: route.conversation)
         let at = now.storageSeconds
         try DirectStatement(db, sql: """
-            INSERT INTO messages(instance_id, conversation_id, direction, content, media_url, media_type, status, created_at)
-            VALUES (?, ?, 'out', ?, ?, ?, 'queued', ?)
-            """).execute(route.instanceID, route.conversation, text, content.media?.url, content.media?.type, at)
+            INSERT INTO messages(instance_id, conversation_id, direction, content, media_url, media_type, status,
+                                 created_at, outgoing)
+            VALUES (?, ?, 'out', ?, ?, ?, 'queued', ?, ?)
+            """).execute(route.instanceID, route.conversation, text, content.media?.url, content.media?.type, at,
+                         handedOver ? content.storedJSON : nil)
         let messageID = db.lastInsertedRowID
-        try DirectStatement(db, sql: """
-            INSERT INTO outbox(instance_id, conversation_id, message_id, recipient, recipient_is_user_id, is_group,
-                               content, state, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(route.instanceID, route.conversation, messageID, route.to, route.toUserID, route.isGroup,
-                         content.storedJSON, claimed ? "sending" : "pending", at, at)
-        let outboxID = db.lastInsertedRowID
+        let key = OutboxEntry.idempotencyKey(message: messageID, queuedAt: at)
+        if !handedOver {
+            try insertOutboxRow(route: route, message: messageID, content: content.storedJSON, key: key, due: at, queuedAt: at)
+        }
         if !byOperator, pendingTouch?.conversation == route.conversation {
             pendingTouch!.lastMessageAt = max(pendingTouch!.lastMessageAt, at)
         } else {
@@ -108,7 +110,19 @@ extension StoreTransaction {
                                     whatsappID: nil, direction: .outbound, sender: nil, content: text,
                                     mediaURL: content.media?.url, mediaType: content.media?.type, status: .queued,
                                     createdAt: Date(storageSeconds: at))
-        return (message, outboxID)
+        return (message, key)
+    }
+
+    /// Puts a send in the outbox, `pending` until `due`; `queuedAt` is when
+    /// its message was queued.
+    func insertOutboxRow(route: ReplyRoute, message: MessageRowID, content: String, key: String, attempts: Int = 0,
+                         lastError: String? = nil, due: Double, queuedAt: Double) throws {
+        try DirectStatement(db, sql: """
+            INSERT INTO outbox(instance_id, conversation_id, message_id, recipient, recipient_is_user_id, is_group,
+                               content, idempotency_key, attempts, last_error, state, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            """).execute(route.instanceID, route.conversation, message, route.to, route.toUserID, route.isGroup,
+                         content, key, Int64(attempts), lastError, due, queuedAt)
     }
 
     /// The text a send is stored with: its text, else the media's caption, else
