@@ -31,13 +31,7 @@ extension MessagePipeline {
         }
     }
 
-    /// Acknowledges a committed batch on the acknowledger, after every batch
-    /// committed before it.
     private func finish(_ batch: [PipelineWork], _ result: BatchResult) {
-        acknowledger.async { self.acknowledge(batch, result) }
-    }
-
-    private func acknowledge(_ batch: [PipelineWork], _ result: BatchResult) {
         for (index, work) in batch.enumerated() {
             guard case .inbound(_, let continuation) = work else { continue }
             if let rejection = result.rejections[index] {

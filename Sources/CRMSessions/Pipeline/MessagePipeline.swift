@@ -35,10 +35,6 @@ public final class MessagePipeline: Sendable {
     }
     private let state = Mutex(State())
     private let workArrived = DispatchSemaphore(value: 0)
-    /// Where committed batches are acknowledged, in commit order: waking the
-    /// callers, filling the lanes and telling the live updates is work the
-    /// writer thread, which every event waits for, need not do itself.
-    let acknowledger = DispatchQueue(label: "pipeline acknowledgements")
     let outbox: OutboxWorker
     let timers: TimerScheduler
 
@@ -97,9 +93,6 @@ public final class MessagePipeline: Sendable {
                 return true
             }
             if !running { continuation.resume() }
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            acknowledger.async { continuation.resume() }
         }
         for task in tasks { await task.value }
     }
