@@ -23,47 +23,91 @@ extension StoreTransaction {
         guard instance.status == .connected else {
             throw StoreError.instanceNotConnected(instance.id, status: instance.status)
         }
-        if let existing = try DirectStatement(db, sql: """
-            SELECT id FROM messages WHERE instance_id = ? AND whatsapp_message_id = ?
-            """).fetchOne(instance.id, message.whatsappID, read: { row -> MessageRowID in row[column: 0] }) {
-            return .duplicate(existing)
+        let lookup = message.group == nil
+            ? try lookUpWithoutLinking(instance.id, phone: message.contact.knownPhone, userID: message.contact.userID)
+            : nil
+        if case .linked(let found)? = lookup {
+            // Most messages: nothing is written before the message itself,
+            // so its insert is the duplicate check.
+            guard let stored = try insertInbound(message, instance: instance, conversation: found.conversation,
+                                                 unlessStored: true) else {
+                return .duplicate(try storedID(of: message, instance: instance.id)!)
+            }
+            let route = touch(found, for: message)
+            routes[route.conversation] = route
+            return .stored(stored, companyID: instance.companyID)
         }
-        let route = try upsertConversation(for: message, instance: instance)
+        if let existing = try storedID(of: message, instance: instance.id) { return .duplicate(existing) }
+        let route = try upsertConversation(for: message, instance: instance, lookup: lookup)
         routes[route.conversation] = route
+        let stored = try insertInbound(message, instance: instance, conversation: route.conversation, unlessStored: false)!
+        return .stored(stored, companyID: instance.companyID)
+    }
+
+    /// The row id of the message with this WhatsApp id on the instance, if stored.
+    private func storedID(of message: InboundMessage, instance: InstanceID) throws -> MessageRowID? {
+        try DirectStatement(db, sql: """
+            SELECT id FROM messages WHERE instance_id = ? AND whatsapp_message_id = ?
+            """).fetchOne(instance, message.whatsappID, read: { row -> MessageRowID in row[column: 0] })
+    }
+
+    /// Writes the message's row.
+    /// - Parameter unlessStored: a message with the same WhatsApp id on the
+    ///   instance leaves the insert undone (and nil returned) instead of
+    ///   failing it.
+    private func insertInbound(_ message: InboundMessage, instance: InstanceRecord, conversation: ConversationID,
+                               unlessStored: Bool) throws -> MessageRecord? {
         let sender = message.group != nil ? (message.sender?.contactID ?? message.senderName) : message.contact.contactID
         let content = message.text.isEmpty ? (message.media?.caption ?? "") : message.text
         let at = message.at.storageSeconds
-        try DirectStatement(db, sql: """
-            INSERT INTO messages(instance_id, conversation_id, whatsapp_message_id, direction, sender, content,
-                                 media_url, media_type, created_at)
-            VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?)
-            """).execute(instance.id, route.conversation, message.whatsappID, sender, content, message.media?.url,
-                         message.media?.type, at)
-        let stored = MessageRecord(id: db.lastInsertedRowID, instanceID: instance.id, conversationID: route.conversation,
-                                   whatsappID: message.whatsappID, direction: .inbound, sender: sender, content: content,
-                                   mediaURL: message.media?.url, mediaType: message.media?.type, status: nil,
-                                   createdAt: Date(storageSeconds: at))
-        return .stored(stored, companyID: instance.companyID)
+        try DirectStatement(db, sql: unlessStored ? Self.insertInboundUnlessStored : Self.insertInbound)
+            .execute(instance.id, conversation, message.whatsappID, sender, content, message.media?.url,
+                     message.media?.type, at)
+        guard db.changesCount > 0 else { return nil }
+        return MessageRecord(id: db.lastInsertedRowID, instanceID: instance.id, conversationID: conversation,
+                             whatsappID: message.whatsappID, direction: .inbound, sender: sender, content: content,
+                             mediaURL: message.media?.url, mediaType: message.media?.type, status: nil,
+                             createdAt: Date(storageSeconds: at))
+    }
+
+    private static let insertInbound = """
+        INSERT INTO messages(instance_id, conversation_id, whatsapp_message_id, direction, sender, content,
+                             media_url, media_type, created_at)
+        VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?)
+        """
+    private static let insertInboundUnlessStored = insertInbound + """
+
+        ON CONFLICT(instance_id, whatsapp_message_id) WHERE whatsapp_message_id IS NOT NULL DO NOTHING
+        """
+
+    /// The update of a conversation that already holds the message's
+    /// identifiers, held back until the event's actions are written
+    /// (`ConversationTouch`); returns its route as it will be.
+    private func touch(_ found: ReplyRoute, for message: InboundMessage) -> ReplyRoute {
+        let at = message.at.storageSeconds
+        pendingTouch = ConversationTouch(conversation: found.conversation, username: message.contact.username,
+                                         name: message.contactName, inboundAt: at, lastMessageAt: at)
+        var route = found
+        route.lastInboundAt = max(route.lastInboundAt ?? at, at)
+        return route
     }
 
     /// Finds the conversation by group id, or by phone or user id — whichever is
     /// known — linking the identifiers (SPEC §3): one person is never two
     /// conversations on one instance.
-    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord) throws -> ReplyRoute {
+    private func upsertConversation(for message: InboundMessage, instance: InstanceRecord,
+                                    lookup: Lookup?) throws -> ReplyRoute {
         let at = message.at.storageSeconds
         if let group = message.group {
             return try upsertGroup(group, instance: instance, at: at)
         }
         let phone = message.contact.knownPhone
         let userID = message.contact.userID
-        switch try lookUpWithoutLinking(instance.id, phone: phone, userID: userID) {
+        switch try lookup ?? lookUpWithoutLinking(instance.id, phone: phone, userID: userID) {
         case .firstMessage(let phone):
             return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
-        case .linked(var route):
-            pendingTouch = ConversationTouch(conversation: route.conversation, username: message.contact.username,
-                                             name: message.contactName, inboundAt: at, lastMessageAt: at)
-            route.lastInboundAt = max(route.lastInboundAt ?? at, at)
-            return route
+        case .linked(let route):
+            return touch(route, for: message)
         case .needsLinking(let lookedUp):
             // The lookup was by phone when there is one, else by user id: only the other is left to look up.
             let byPhone = phone == nil ? nil : lookedUp
