@@ -7,11 +7,22 @@ import GRDBSQLite
 struct SQLiteFloor {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
+    /// Which rows a reply costs.
+    enum Rows: String, CaseIterable {
+        /// As the benchmark's issue defines the floor: a duplicate check, then
+        /// the reply with an outbox row, inserted and deleted once sent.
+        case outbox
+        /// As the pipeline writes them: the inbound insert is the duplicate
+        /// check, and the reply's row keeps its content until it is sent.
+        case message
+    }
+
     /// - Parameters:
     ///   - path: a migrated database holding the instances and one conversation per `conversations` entry.
     ///   - conversations: the conversations the messages cycle through, with their instance and phone.
     /// - Returns: messages per second.
-    static func run(path: String, conversations: [BenchConversation], messages: Int, batch: Int) throws -> Double {
+    static func run(path: String, conversations: [BenchConversation], messages: Int, batch: Int,
+                    rows: Rows = .outbox) throws -> Double {
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db else {
             throw Failure(description: "cannot open \(path)")
@@ -39,10 +50,21 @@ struct SQLiteFloor {
             """,
             "UPDATE messages SET status = 'sent', whatsapp_message_id = ?2 WHERE id = ?1",
             "DELETE FROM outbox WHERE id = ?1",
+            """
+            INSERT INTO messages(instance_id, conversation_id, whatsapp_message_id, direction, sender, content, created_at)
+            VALUES (?1, ?2, ?3, 'in', ?4, ?5, ?6)
+            ON CONFLICT(instance_id, whatsapp_message_id) WHERE whatsapp_message_id IS NOT NULL DO NOTHING
+            """,
+            """
+            INSERT INTO messages(instance_id, conversation_id, direction, content, status, created_at, outgoing)
+            VALUES (?1, ?2, 'out', ?3, 'queued', ?4, ?5)
+            """,
+            "UPDATE messages SET status = 'sent', whatsapp_message_id = ?2, outgoing = NULL WHERE id = ?1",
         ].map { try prepare(db, $0) }
         defer { statements.forEach { sqlite3_finalize($0) } }
         let (dedupe, findConversation, touch, insertInbound, insertOutbound, insertOutbox, markSent, deleteOutbox) =
             (statements[0], statements[1], statements[2], statements[3], statements[4], statements[5], statements[6], statements[7])
+        let (insertInboundUnlessStored, insertKeptOutbound, markKeptSent) = (statements[8], statements[9], statements[10])
         let started = ContinuousClock.now
         var index = 0
         while index < messages {
@@ -53,19 +75,34 @@ struct SQLiteFloor {
                 let whatsappID = "floor-\(index)"
                 let text = "m\(index)"
                 let now = Date().timeIntervalSince1970
-                try step(dedupe, [.text(instance), .text(whatsappID)])
-                try step(findConversation, [.text(instance), .text(phone)])
-                try step(touch, [.integer(conversation), .real(now)])
-                try step(insertInbound, [.text(instance), .integer(conversation), .text(whatsappID), .text(phone),
-                                         .text(text), .real(now)])
-                try step(insertOutbound, [.text(instance), .integer(conversation), .text("re:" + text), .real(now)])
-                let outbound = sqlite3_last_insert_rowid(db)
-                try step(insertOutbox, [.text(instance), .integer(conversation), .integer(outbound), .text(phone),
-                                        .text("{\"text\":\"re:\(text)\"}"), .real(now)])
-                let outboxID = sqlite3_last_insert_rowid(db)
-                try step(touch, [.integer(conversation), .real(now)])
-                try step(markSent, [.integer(outbound), .text("floor-sent-\(index)")])
-                try step(deleteOutbox, [.integer(outboxID)])
+                let reply = "re:" + text
+                let content = "{\"text\":\"\(reply)\"}"
+                switch rows {
+                case .outbox:
+                    try step(dedupe, [.text(instance), .text(whatsappID)])
+                    try step(findConversation, [.text(instance), .text(phone)])
+                    try step(touch, [.integer(conversation), .real(now)])
+                    try step(insertInbound, [.text(instance), .integer(conversation), .text(whatsappID), .text(phone),
+                                             .text(text), .real(now)])
+                    try step(insertOutbound, [.text(instance), .integer(conversation), .text(reply), .real(now)])
+                    let outbound = sqlite3_last_insert_rowid(db)
+                    try step(insertOutbox, [.text(instance), .integer(conversation), .integer(outbound), .text(phone),
+                                            .text(content), .real(now)])
+                    let outboxID = sqlite3_last_insert_rowid(db)
+                    try step(touch, [.integer(conversation), .real(now)])
+                    try step(markSent, [.integer(outbound), .text("floor-sent-\(index)")])
+                    try step(deleteOutbox, [.integer(outboxID)])
+                case .message:
+                    try step(findConversation, [.text(instance), .text(phone)])
+                    try step(touch, [.integer(conversation), .real(now)])
+                    try step(insertInboundUnlessStored, [.text(instance), .integer(conversation), .text(whatsappID),
+                                                         .text(phone), .text(text), .real(now)])
+                    try step(insertKeptOutbound, [.text(instance), .integer(conversation), .text(reply), .real(now),
+                                                  .text(content)])
+                    let outbound = sqlite3_last_insert_rowid(db)
+                    try step(touch, [.integer(conversation), .real(now)])
+                    try step(markKeptSent, [.integer(outbound), .text("floor-sent-\(index)")])
+                }
                 index += 1
             }
             try exec(db, "COMMIT")

@@ -30,13 +30,20 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     var floorBatch = 1000
 
     @Option(help: """
+        The floor's rows per reply: 'outbox' (a duplicate check, then an outbox row inserted and deleted) or \
+        'message' (the rows the pipeline writes: the inbound insert checks for duplicates, the reply's row keeps \
+        its content until sent).
+        """)
+    var floorRows = SQLiteFloor.Rows.outbox
+
+    @Option(help: """
         Hand messages in at this steady rate (per second) instead, none waiting for another: latency below \
         saturation. Without it, contacts wait for their commits and the latency is that of the saturated pipeline.
         """)
     var rate: Double?
 
     func run() async throws {
-        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
+        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio")
         var results: [(rate: Double, p50: Double, p99: Double, floor: Double)] = []
         for run in 1...runs {
@@ -160,7 +167,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             }
             return (store.path, conversations)
         }()
-        return try SQLiteFloor.run(path: path, conversations: conversations, messages: messages, batch: floorBatch)
+        return try SQLiteFloor.run(path: path, conversations: conversations, messages: messages, batch: floorBatch,
+                                   rows: floorRows)
     }
 
     private func createInstances(in store: CRMStore) throws -> [InstanceRecord] {
@@ -172,3 +180,5 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension SQLiteFloor.Rows: ExpressibleByArgument {}
