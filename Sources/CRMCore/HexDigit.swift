@@ -2,7 +2,7 @@
 /// signatures, instance ids).
 public enum HexDigit {
     /// The value of one hex digit, either case; nil for any other byte.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func value(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")

@@ -53,6 +53,9 @@ public enum PhoneNumber {
 public enum InstanceIDText {
     /// Whether `text` is a UUID in its 8-4-4-4-12 hex form, either case.
     /// Checked on every webhook; Foundation's `UUID(uuidString:)` goes through `sscanf`.
+    /// Inlinable so that callers get it specialized for their string type:
+    /// the generic one walked a `Substring` through protocol witnesses.
+    @inlinable
     public static func isWellFormed(_ text: some StringProtocol) -> Bool {
         var count = 0
         for byte in text.utf8 {
@@ -70,6 +73,7 @@ public enum InstanceIDText {
     /// The id in the lowercase form instances are stored under, or nil when
     /// `text` is not a well-formed one. Ids already lowercase, as this host
     /// writes them, are not copied through `lowercased()`.
+    @inlinable
     public static func normalized(_ text: some StringProtocol) -> String? {
         guard isWellFormed(text) else { return nil }
         let hasUppercase = text.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
