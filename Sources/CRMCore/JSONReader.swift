@@ -32,6 +32,10 @@ public struct JSONReader: ~Copyable {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// The members of the objects being read, innermost last. An object's
+    /// dictionary is built once its members are all known, at its size:
+    /// grown member by member it was reallocated and rehashed on the way.
+    private var members: [(String, JSONValue)] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -61,9 +65,9 @@ public struct JSONReader: ~Copyable {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
-        if consume(UInt8(ascii: "}")) { return .object(members) }
+        if consume(UInt8(ascii: "}")) { return .object([:]) }
+        let first = members.count
         repeat {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
@@ -71,11 +75,15 @@ public struct JSONReader: ~Copyable {
             skipSpace()
             guard consume(UInt8(ascii: ":")) else { throw failure("expected ':'") }
             let member = try value()
-            if members[key] == nil { members[key] = member }
+            members.append((key, member))
             skipSpace()
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "}")) else { throw failure("expected ',' or '}'") }
-        return .object(members)
+        var object = [String: JSONValue](minimumCapacity: members.count - first)
+        // Last written wins, so written from the end: a repeated name keeps its first value.
+        for (key, member) in members[first...].reversed() { object[key] = member }
+        members.removeSubrange(first...)
+        return .object(object)
     }
 
     private mutating func array() throws(Failure) -> JSONValue {

@@ -21,6 +21,15 @@ final class JSONReaderTests: XCTestCase {
         }
     }
 
+    /// Members are gathered on one stack for every open object: an inner
+    /// object's must not leak into its parent's, and a repeated name keeps
+    /// its first value at every level.
+    func test_nestedObjectsKeepTheirOwnMembersAndFirstValues() throws {
+        XCTAssertEqual(try parse(#"{"o":{"k":1,"k":2,"p":{}},"k":3,"o":4,"a":[{"k":5},{"k":6,"k":7}]}"#),
+                       .object(["o": .object(["k": .integer(1), "p": .object([:])]), "k": .integer(3),
+                                "a": .array([.object(["k": .integer(5)]), .object(["k": .integer(6)])])]))
+    }
+
     func test_integersStayIntegersAndTheRestAreDoubles() throws {
         XCTAssertEqual(try parse("[0, -0, 42, 9223372036854775807, -9223372036854775808]"),
                        .array([.integer(0), .integer(0), .integer(42), .integer(.max), .integer(.min)]))
