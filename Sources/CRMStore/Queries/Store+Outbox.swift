@@ -116,20 +116,14 @@ extension StoreTransaction {
                 try db.cachedStatement(sql: """
                     UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
                     """).execute(arguments: [reason, retryAt.storageSeconds, row])
-            } else {
-                // Handed straight to its lane: from now on the outbox keeps it,
-                // with the same key, as it keeps any other send.
-                // Its message names the conversation: it may have been merged
-                // into another since the send was queued.
-                if let conversation = try DirectStatement(db, sql: """
-                    SELECT conversation_id FROM messages WHERE id = ? AND outgoing IS NOT NULL
-                    """).fetchOne(entry.messageID, read: { row -> ConversationID in row[column: 0] }),
-                   let route = try route(conversation) {
-                    try DirectStatement(db, sql: "UPDATE messages SET outgoing = NULL WHERE id = ?").execute(entry.messageID)
-                    try insertOutboxRow(route: route, message: entry.messageID, content: entry.message.content.storedJSON,
-                                        key: entry.message.idempotencyKey, attempts: entry.attempts + 1,
-                                        lastError: reason, due: retryAt.storageSeconds, queuedAt: entry.queuedAt)
-                }
+            } else if let conversation = try DirectStatement(db, sql: """
+                SELECT conversation_id FROM messages WHERE id = ? AND outgoing IS NOT NULL
+                """).fetchOne(entry.messageID, read: { row -> ConversationID in row[column: 0] }) {
+                // Handed straight to its lane, and its message keeps it still.
+                try moveToOutbox(message: entry.messageID, conversation: conversation,
+                                 content: entry.message.content.storedJSON, key: entry.message.idempotencyKey,
+                                 attempts: entry.attempts + 1, lastError: reason, due: retryAt.storageSeconds,
+                                 queuedAt: entry.queuedAt)
             }
             return nil
         case .sent(let providerID):
@@ -187,13 +181,24 @@ extension StoreTransaction {
                 (row[column: 0], row[column: 1], row[column: 2], row[column: 3])
             })
         for (message, conversation, content, queuedAt) in kept {
-            guard let route = try route(conversation) else { continue }
-            try insertOutboxRow(route: route, message: message, content: content,
-                                key: OutboxEntry.idempotencyKey(message: message, queuedAt: queuedAt), due: queuedAt,
-                                queuedAt: queuedAt)
+            try moveToOutbox(message: message, conversation: conversation, content: content,
+                             key: OutboxEntry.idempotencyKey(message: message, queuedAt: queuedAt), due: queuedAt,
+                             queuedAt: queuedAt)
         }
-        try db.execute(sql: "UPDATE messages SET outgoing = NULL WHERE outgoing IS NOT NULL")
         return kept.count
+    }
+
+    /// Gives a send that only its message row keeps an outbox row with its
+    /// key, and takes the content off the message: from then on the outbox
+    /// keeps it, as it keeps any other send (a retry, or a restart).
+    /// - Parameter conversation: the message's, as stored now; it may have
+    ///   been merged into another since the send was queued.
+    private func moveToOutbox(message: MessageRowID, conversation: ConversationID, content: String, key: String,
+                              attempts: Int = 0, lastError: String? = nil, due: Double, queuedAt: Double) throws {
+        guard let route = try route(conversation) else { return }
+        try insertOutboxRow(route: route, message: message, content: content, key: key, attempts: attempts,
+                            lastError: lastError, due: due, queuedAt: queuedAt)
+        try DirectStatement(db, sql: "UPDATE messages SET outgoing = NULL WHERE id = ?").execute(message)
     }
 
     /// Applies a receipt for one of our sends, found by the provider's id within
