@@ -23,10 +23,8 @@ extension StoreTransaction {
         guard instance.status == .connected else {
             throw StoreError.instanceNotConnected(instance.id, status: instance.status)
         }
-        let lookup = message.group == nil
-            ? try lookUpWithoutLinking(instance.id, phone: message.contact.knownPhone, userID: message.contact.userID)
-            : nil
-        if case .linked(let found)? = lookup {
+        let lookup = try lookUpWithoutLinking(message, instance: instance.id)
+        if case .linked(let found) = lookup {
             // Most messages: nothing is written before the message itself,
             // so its insert is the duplicate check.
             guard let stored = try insertInbound(message, instance: instance, conversation: found.conversation,
@@ -96,14 +94,13 @@ extension StoreTransaction {
     /// known — linking the identifiers (SPEC §3): one person is never two
     /// conversations on one instance.
     private func upsertConversation(for message: InboundMessage, instance: InstanceRecord,
-                                    lookup: Lookup?) throws -> ReplyRoute {
+                                    lookup: Lookup) throws -> ReplyRoute {
         let at = message.at.storageSeconds
-        if let group = message.group {
-            return try upsertGroup(group, instance: instance, at: at)
-        }
         let phone = message.contact.knownPhone
         let userID = message.contact.userID
-        switch try lookup ?? lookUpWithoutLinking(instance.id, phone: phone, userID: userID) {
+        switch lookup {
+        case .group(let group):
+            return try upsertGroup(group, instance: instance, at: at)
         case .firstMessage(let phone):
             return try insertConversation(for: message, instance: instance, contactID: phone, at: at)
         case .linked(let route):
@@ -186,8 +183,10 @@ extension StoreTransaction {
             """).fetchOne(instance.id, group.id, read: ReplyRoute.init)!
     }
 
-    /// What one lookup tells about a contact's conversation.
+    /// What one lookup tells about a message's conversation.
     private enum Lookup {
+        /// A group's message: its conversation is the group's, upserted by its id.
+        case group(GroupRef)
         /// Found, already holding every identifier the message carries.
         case linked(ReplyRoute)
         /// A contact known by phone alone, writing for the first time.
@@ -197,11 +196,14 @@ extension StoreTransaction {
         case needsLinking(lookedUp: ConversationID?)
     }
 
-    /// Looks the contact up by phone (or, without one, by user id). Most
-    /// messages end here: their conversation already holds their identifiers,
-    /// so its update leaves the identifier columns, and their three indexes,
-    /// alone (`ConversationTouch`).
-    private func lookUpWithoutLinking(_ instance: InstanceID, phone: String?, userID: String?) throws -> Lookup {
+    /// Looks the contact up by phone (or, without one, by user id); a group's
+    /// message needs no lookup. Most messages end here: their conversation
+    /// already holds their identifiers, so its update leaves the identifier
+    /// columns, and their three indexes, alone (`ConversationTouch`).
+    private func lookUpWithoutLinking(_ message: InboundMessage, instance: InstanceID) throws -> Lookup {
+        if let group = message.group { return .group(group) }
+        let phone = message.contact.knownPhone
+        let userID = message.contact.userID
         let column = phone != nil ? "contact_phone" : "contact_user_id"
         guard let value = phone ?? userID else { return .needsLinking(lookedUp: nil) }
         let found = try DirectStatement(db, sql: """
