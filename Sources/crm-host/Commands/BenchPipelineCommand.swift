@@ -42,13 +42,35 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         """)
     var rate: Double?
 
+    @Option(help: """
+        Hand messages in steadily, as --rate does, at this fraction of the floor measured first in the same run: \
+        0.5 gives the latency at half the floor, the pipeline's goal.
+        """)
+    var rateOfFloor: Double?
+
+    func validate() throws {
+        guard rate == nil || rateOfFloor == nil else { throw ValidationError("give --rate or --rate-of-floor, not both") }
+        if let rateOfFloor, !(rateOfFloor > 0 && rateOfFloor <= 1) {
+            throw ValidationError("--rate-of-floor must be above 0 and at most 1, e.g. 0.5")
+        }
+    }
+
     func run() async throws {
         print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio")
         var results: [(rate: Double, p50: Double, p99: Double, floor: Double)] = []
         for run in 1...runs {
-            let (rate, p50, p99) = try await measurePipeline()
-            let floor = try measureFloor()
+            // The floor goes first only when it sets the pace; otherwise the
+            // order stays that of earlier rounds' tables: pipeline, then floor.
+            var pace = self.rate
+            var floorFirst: Double?
+            if let rateOfFloor {
+                let floor = try measureFloor()
+                floorFirst = floor
+                pace = floor * rateOfFloor
+            }
+            let (rate, p50, p99) = try await measurePipeline(pacedAt: pace)
+            let floor = try floorFirst ?? measureFloor()
             results.append((rate, p50, p99, floor))
             print(row("\(run)", rate, p50, p99, floor))
         }
@@ -62,7 +84,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f", rate, p50, p99, floor, rate / floor)
     }
 
-    private func measurePipeline() async throws -> (rate: Double, p50: Double, p99: Double) {
+    /// - Parameter pacedAt: messages per second handed in steadily; nil for the closed loop.
+    private func measurePipeline(pacedAt rate: Double?) async throws -> (rate: Double, p50: Double, p99: Double) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try CRMStore(folder: folder.appendingPathComponent("data"))
