@@ -84,8 +84,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f", rate, p50, p99, floor, rate / floor)
     }
 
-    /// - Parameter pacedAt: messages per second handed in steadily; nil for the closed loop.
-    private func measurePipeline(pacedAt rate: Double?) async throws -> (rate: Double, p50: Double, p99: Double) {
+    /// - Parameter pace: messages per second handed in steadily; nil for the closed loop.
+    private func measurePipeline(pacedAt pace: Double?) async throws -> (rate: Double, p50: Double, p99: Double) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try CRMStore(folder: folder.appendingPathComponent("data"))
@@ -107,8 +107,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
                                        connectors: { connectors[$0] })
         try pipeline.start()
         let started = ContinuousClock.now
-        if let rate {
-            try await handInSteadily(at: rate, to: pipeline, instances: instances, recorder: recorder)
+        if let pace {
+            try await handInSteadily(at: pace, to: pipeline, instances: instances, recorder: recorder)
         } else {
             try await handInAsCommitted(to: pipeline, instances: instances, recorder: recorder)
         }
