@@ -25,6 +25,8 @@ let package = Package(
         // and the pattern matcher whose steps are charged to the budget.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "Lua", dependencies: ["CLua", "CLuaShim"]),
+        // Debian's libsqlite3 below GRDB: a file system layer that writes each commit's log frames in one call.
+        .target(name: "CSQLiteLogWriter", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CRMCore"),
         .target(name: "CRMScripting", dependencies: [
             "Lua", "CRMCore",
@@ -32,7 +34,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Library")]),
         .target(name: "CRMStore", dependencies: [
-            "CRMCore",
+            "CRMCore", "CSQLiteLogWriter",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -51,7 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Web")]),
         .executableTarget(name: "crm-host", dependencies: [
-            "Lua", "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer",
+            "Lua", "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer", "CSQLiteLogWriter",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import CRMCore
+import CSQLiteLogWriter
 import Foundation
 import GRDB
 
@@ -26,6 +27,9 @@ public final class CRMStore: Sendable {
     /// - Parameter folder: the data folder; created when missing.
     public init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Every connection of the process opened from here on writes its log a commit at a time
+        // (see crm_log_writer.c); should it fail to install, SQLite's own file system stays.
+        _ = crm_log_writer_install()
         path = folder.appendingPathComponent("crm.sqlite").path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

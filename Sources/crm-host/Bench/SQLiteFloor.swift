@@ -1,3 +1,4 @@
+import CSQLiteLogWriter
 import Foundation
 import GRDBSQLite
 
@@ -17,14 +18,24 @@ struct SQLiteFloor {
         case message
     }
 
+    /// Which SQLite file system the floor's connection writes through.
+    enum FileSystem: String, CaseIterable {
+        /// SQLite's own (`unix`): the plain loop the issue names.
+        case plain
+        /// The one the store installs, which writes each commit's log frames in one call.
+        case logWriter = "log-writer"
+
+        var vfsName: String { self == .plain ? "unix" : String(cString: crm_log_writer_name()) }
+    }
+
     /// - Parameters:
     ///   - path: a migrated database holding the instances and one conversation per `conversations` entry.
     ///   - conversations: the conversations the messages cycle through, with their instance and phone.
     /// - Returns: messages per second.
     static func run(path: String, conversations: [BenchConversation], messages: Int, batch: Int,
-                    rows: Rows = .outbox) throws -> Double {
+                    rows: Rows = .outbox, fileSystem: FileSystem = .plain) throws -> Double {
         var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db else {
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, fileSystem.vfsName) == SQLITE_OK, let db else {
             throw Failure(description: "cannot open \(path)")
         }
         defer { sqlite3_close_v2(db) }

@@ -37,6 +37,12 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     var floorRows = SQLiteFloor.Rows.outbox
 
     @Option(help: """
+        The floor's SQLite file system: 'plain' (SQLite's own, the default) or 'log-writer' (the store's, \
+        which writes each commit's log in one call).
+        """)
+    var floorFileSystem = SQLiteFloor.FileSystem.plain
+
+    @Option(help: """
         Hand messages in at this steady rate (per second) instead, none waiting for another: latency below \
         saturation. Without it, contacts wait for their commits and the latency is that of the saturated pipeline.
         """)
@@ -56,7 +62,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
+        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue)/\(floorFileSystem.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio")
         var results: [(rate: Double, p50: Double, p99: Double, floor: Double)] = []
         for run in 1...runs {
@@ -191,7 +197,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             return (store.path, conversations)
         }()
         return try SQLiteFloor.run(path: path, conversations: conversations, messages: messages, batch: floorBatch,
-                                   rows: floorRows)
+                                   rows: floorRows, fileSystem: floorFileSystem)
     }
 
     private func createInstances(in store: CRMStore) throws -> [InstanceRecord] {
@@ -205,3 +211,4 @@ struct BenchPipelineCommand: AsyncParsableCommand {
 }
 
 extension SQLiteFloor.Rows: ExpressibleByArgument {}
+extension SQLiteFloor.FileSystem: ExpressibleByArgument {}
