@@ -43,6 +43,32 @@ final class LogWriterTests: XCTestCase {
         XCTAssertEqual(try plain.integrity(), "ok")
     }
 
+    /// A transaction larger than its connection's page cache writes frames
+    /// before its commit, reads them back, writes some of them again, and at
+    /// the commit rewrites their checksums: each of those goes through what
+    /// the layer has gathered, and the commit is whole.
+    func test_transactionLargerThanTheCacheCommitsWhole() throws {
+        let temporary = try TemporaryStore()
+        let path = temporary.folder.appendingPathComponent("spill.sqlite").path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = 8") }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        }
+        try queue.write { db in
+            for index in 0..<2_000 {
+                try db.execute(sql: "INSERT INTO notes(body) VALUES (?)",
+                               arguments: [String(repeating: "nota \(index) ", count: 60)])
+            }
+            try db.execute(sql: "UPDATE notes SET body = upper(body)")
+        }
+        let plain = try PlainReader(path: path)
+        XCTAssertEqual(try plain.query("SELECT count(*), sum(body = upper(body)) FROM notes"), ["2000", "2000"])
+        XCTAssertEqual(try plain.integrity(), "ok")
+    }
+
     /// A copy of the database and its log taken right after a commit, as a
     /// process killed then would leave them, opens with every commit in it.
     func test_copyTakenAfterACommitRecoversEveryCommit() throws {
@@ -96,7 +122,7 @@ private final class PlainReader {
 
     func integrity() throws -> String { try query("PRAGMA integrity_check")[0] }
 
-    private func query(_ sql: String) throws -> [String] {
+    func query(_ sql: String) throws -> [String] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw PlainReaderError(message: String(cString: sqlite3_errmsg(connection)))
