@@ -13,8 +13,8 @@
    complete, before SQLite publishes the commit to other connections in the
    shared index; so readers, checkpoints and crash recovery find exactly
    what SQLite wrote, in the order it wrote it. Anything that could look at
-   the file meanwhile (a read, a size, a sync, a truncation, closing it, the
-   shared-index barrier) writes the buffer out first. Databases and every
+   the file meanwhile (a read, a size, a sync, a truncation, a file control,
+   closing it, the shared-index barrier) writes the buffer out first. Databases and every
    other file go straight through. */
 #include <sqlite3.h>
 #include <pthread.h>
@@ -53,6 +53,7 @@ struct LogFile {
     int capacity;
 };
 
+static const char vfs_name[] = "crm-log-writer";
 static sqlite3_vfs *plain;
 static sqlite3_vfs log_writer_vfs;
 static const sqlite3_io_methods log_methods;
@@ -90,7 +91,8 @@ static int is_commit_frame_header(const void *data, int amount) {
 static int log_write(LogFile *file, const void *data, int amount, sqlite3_int64 offset) {
     /* The log's header starts it over; frames then follow one another. */
     if (offset == 0) file->log_end = 0;
-    if (offset < file->log_end && is_commit_frame_header(data, amount)) {
+    int commit_header = is_commit_frame_header(data, amount);
+    if (offset < file->log_end && commit_header) {
         /* A checksum rewrite of a frame whose page is already written: no
            page follows to mark the commit complete, so it goes out now. */
         int rc = write_out(file);
@@ -107,12 +109,12 @@ static int log_write(LogFile *file, const void *data, int amount, sqlite3_int64 
     if (at + amount > BUFFER_LIMIT || !make_room(file, at + amount)) {
         int rc = write_out(file);
         if (rc == SQLITE_OK) rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
-        if (rc == SQLITE_OK && is_commit_frame_header(data, amount)) file->commit_frame_started = 1;
+        if (rc == SQLITE_OK && commit_header) file->commit_frame_started = 1;
         return rc;
     }
     memcpy(file->bytes + at, data, (size_t)amount);
     if (at + amount > file->length) file->length = at + amount;
-    if (is_commit_frame_header(data, amount)) {
+    if (commit_header) {
         file->commit_frame_started = 1;
     } else if (file->commit_frame_started) {
         return write_out(file);
@@ -340,7 +342,7 @@ static void install(void) {
         .iVersion = 2,
         .szOsFile = (int)OWN_BYTES + plain->szOsFile,
         .mxPathname = plain->mxPathname,
-        .zName = "crm-log-writer",
+        .zName = vfs_name,
         .xOpen = vfs_open,
         .xDelete = vfs_delete,
         .xAccess = vfs_access,
@@ -363,4 +365,4 @@ int crm_log_writer_install(void) {
     return install_result;
 }
 
-const char *crm_log_writer_name(void) { return "crm-log-writer"; }
+const char *crm_log_writer_name(void) { return vfs_name; }
