@@ -248,7 +248,6 @@ final class OutboxWorker: Sendable {
         }
         let delay = min(configuration.retryDelay * (1 << min(attempt - 1, 20)), configuration.maxRetryDelay)
         let jitter = Double.random(in: 0.8...1.2)
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-        return .retry(reason: reason, retryAt: Date().addingTimeInterval(seconds * jitter))
+        return .retry(reason: reason, retryAt: Date().addingTimeInterval(delay.seconds * jitter))
     }
 }

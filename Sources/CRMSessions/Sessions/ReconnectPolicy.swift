@@ -25,10 +25,3 @@ public struct ReconnectPolicy: Sendable, Equatable {
         return .nanoseconds(Int64(base * spread * 1e9))
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -1,3 +1,4 @@
+import CRMCore
 import CSQLiteLogWriter
 import Foundation
 import GRDBSQLite
@@ -119,7 +120,7 @@ struct SQLiteFloor {
             try exec(db, "COMMIT")
         }
         let elapsed = ContinuousClock.now - started
-        return Double(messages) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(messages) / elapsed.seconds
     }
 
     private enum Value { case text(String), integer(Int64), real(Double) }

@@ -63,8 +63,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
 
     func run() async throws {
         print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue)/\(floorFileSystem.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
-        print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio")
-        var results: [(rate: Double, p50: Double, p99: Double, floor: Double)] = []
+        print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio  writer µs/msg")
+        var results: [(run: PipelineRun, floor: Double)] = []
         for run in 1...runs {
             // The floor goes first only when it sets the pace; otherwise the
             // order stays that of earlier rounds' tables: pipeline, then floor.
@@ -75,23 +75,35 @@ struct BenchPipelineCommand: AsyncParsableCommand {
                 floorFirst = floor
                 pace = floor * rateOfFloor
             }
-            let (rate, p50, p99) = try await measurePipeline(pacedAt: pace)
+            let measured = try await measurePipeline(pacedAt: pace)
             let floor = try floorFirst ?? measureFloor()
-            results.append((rate, p50, p99, floor))
-            print(row("\(run)", rate, p50, p99, floor))
+            results.append((measured, floor))
+            print(row("\(run)", measured, floor))
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        print(row("med", median(results.map(\.rate)), median(results.map(\.p50)), median(results.map(\.p99)),
-                  median(results.map(\.floor))))
+        let medians = PipelineRun(rate: median(results.map(\.run.rate)), p50: median(results.map(\.run.p50)),
+                                  p99: median(results.map(\.run.p99)),
+                                  writerMicroseconds: median(results.map(\.run.writerMicroseconds)))
+        print(row("med", medians, median(results.map(\.floor))))
     }
 
-    private func row(_ label: String, _ rate: Double, _ p50: Double, _ p99: Double, _ floor: Double) -> String {
+    /// What one run of the pipeline measured.
+    private struct PipelineRun {
+        var rate: Double
+        var p50: Double
+        var p99: Double
+        /// The writer thread's CPU time per message, in microseconds.
+        var writerMicroseconds: Double
+    }
+
+    private func row(_ label: String, _ run: PipelineRun, _ floor: Double) -> String {
         label.padding(toLength: 5, withPad: " ", startingAt: 0)
-            + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f", rate, p50, p99, floor, rate / floor)
+            + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f  %13.1f", run.rate, run.p50, run.p99, floor,
+                     run.rate / floor, run.writerMicroseconds)
     }
 
     /// - Parameter pace: messages per second handed in steadily; nil for the closed loop.
-    private func measurePipeline(pacedAt pace: Double?) async throws -> (rate: Double, p50: Double, p99: Double) {
+    private func measurePipeline(pacedAt pace: Double?) async throws -> PipelineRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try CRMStore(folder: folder.appendingPathComponent("data"))
@@ -113,6 +125,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
                                        connectors: { connectors[$0] })
         try pipeline.start()
         let started = ContinuousClock.now
+        let writerBefore = pipeline.writerCPUTime
         if let pace {
             try await handInSteadily(at: pace, to: pipeline, instances: instances, recorder: recorder)
         } else {
@@ -120,10 +133,11 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         }
         while recorder.delivered < messages { try await Task.sleep(for: .milliseconds(2)) }
         let elapsed = ContinuousClock.now - started
+        let writer = pipeline.writerCPUTime - writerBefore
         await pipeline.stop()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let percentiles = recorder.percentiles([0.5, 0.99])
-        return (Double(messages) / seconds, percentiles[0], percentiles[1])
+        return PipelineRun(rate: Double(messages) / elapsed.seconds, p50: percentiles[0], p99: percentiles[1],
+                           writerMicroseconds: writer.seconds * 1e6 / Double(messages))
     }
 
     /// Message `index` goes to instance `index % instances`, from one of its
@@ -165,9 +179,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         try await withThrowingDiscardingTaskGroup { group in
             var next = 0
             while next < messages {
-                let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                let due = min(messages, Int(seconds * rate) + 1)
+                let due = min(messages, Int((ContinuousClock.now - started).seconds * rate) + 1)
                 while next < due {
                     let index = next
                     recorder.handIn(index)
