@@ -113,6 +113,18 @@ final class PipelineFlowTests: XCTestCase {
         await harness.stop()
     }
 
+    func test_writerCountsItsCommitsAndItsCPUTime() async throws {
+        let harness = try PipelineHarness()
+        let (instance, _) = try harness.instance(phone: "5511999998888")
+        let pipeline = harness.pipeline
+        let (batchesBefore, cpuBefore) = (pipeline.writerBatches, pipeline.writerCPUTime)
+        // Each message is handed in once the previous one is committed, so each is a batch of its own.
+        for index in 0..<3 { try await pipeline.inbound(message(instance, "w\(index)")) }
+        try await eventually("three more commits") { pipeline.writerBatches >= batchesBefore + 3 }
+        XCTAssertGreaterThan(pipeline.writerCPUTime, cpuBefore)
+        await harness.stop()
+    }
+
     func test_operatorSendLeavesFromTheConversationsInstanceOnly() async throws {
         let harness = try PipelineHarness()
         let (instance, connector) = try harness.instance(phone: "5511999998888")

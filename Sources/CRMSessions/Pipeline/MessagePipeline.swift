@@ -37,6 +37,7 @@ public final class MessagePipeline: Sendable {
     private let workArrived = DispatchSemaphore(value: 0)
     /// The writer thread's CPU time, in nanoseconds, as of its last commit.
     private let writerCPUNanoseconds = Atomic<Int64>(0)
+    private let writerCommits = Atomic<Int>(0)
     let outbox: OutboxWorker
     let timers: TimerScheduler
 
@@ -104,6 +105,10 @@ public final class MessagePipeline: Sendable {
     /// what bounds the pipeline's rate and tells changes to it apart far
     /// better than latency on a shared machine.
     public var writerCPUTime: Duration { .nanoseconds(writerCPUNanoseconds.load(ordering: .relaxed)) }
+
+    /// How many batches the writer has committed: with `writerCPUTime`, what
+    /// a batch costs beside what its events cost.
+    public var writerBatches: Int { writerCommits.load(ordering: .relaxed) }
 
     /// Takes one inbound message and returns its stored row id once it is
     /// committed with its scripts' effects; a redelivery returns the first row.
@@ -177,6 +182,7 @@ public final class MessagePipeline: Sendable {
             if batch.isEmpty { workArrived.wait(); continue }
             commit(batch)
             writerCPUNanoseconds.store(Self.threadCPUNanoseconds(), ordering: .relaxed)
+            writerCommits.add(1, ordering: .relaxed)
         }
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             defer { state.writer = .exited }

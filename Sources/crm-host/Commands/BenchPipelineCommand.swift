@@ -63,7 +63,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
 
     func run() async throws {
         print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue)/\(floorFileSystem.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
-        print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio  writer µs/msg")
+        print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio  writer µs/msg  msg/batch")
         var results: [(run: PipelineRun, floor: Double)] = []
         for run in 1...runs {
             // The floor goes first only when it sets the pace; otherwise the
@@ -83,7 +83,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let medians = PipelineRun(rate: median(results.map(\.run.rate)), p50: median(results.map(\.run.p50)),
                                   p99: median(results.map(\.run.p99)),
-                                  writerMicroseconds: median(results.map(\.run.writerMicroseconds)))
+                                  writerMicroseconds: median(results.map(\.run.writerMicroseconds)),
+                                  messagesPerBatch: median(results.map(\.run.messagesPerBatch)))
         print(row("med", medians, median(results.map(\.floor))))
     }
 
@@ -94,12 +95,15 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         var p99: Double
         /// The writer thread's CPU time per message, in microseconds.
         var writerMicroseconds: Double
+        /// Messages per batch the writer committed (each message is two
+        /// events in the writer: its inbound and its reply's send outcome).
+        var messagesPerBatch: Double
     }
 
     private func row(_ label: String, _ run: PipelineRun, _ floor: Double) -> String {
         label.padding(toLength: 5, withPad: " ", startingAt: 0)
-            + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f  %13.1f", run.rate, run.p50, run.p99, floor,
-                     run.rate / floor, run.writerMicroseconds)
+            + String(format: "%14.0f  %6.1f  %6.1f  %11.0f  %5.2f  %13.1f  %9.1f", run.rate, run.p50, run.p99, floor,
+                     run.rate / floor, run.writerMicroseconds, run.messagesPerBatch)
     }
 
     /// - Parameter pace: messages per second handed in steadily; nil for the closed loop.
@@ -125,7 +129,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
                                        connectors: { connectors[$0] })
         try pipeline.start()
         let started = ContinuousClock.now
-        let writerBefore = pipeline.writerCPUTime
+        let (writerBefore, batchesBefore) = (pipeline.writerCPUTime, pipeline.writerBatches)
         if let pace {
             try await handInSteadily(at: pace, to: pipeline, instances: instances, recorder: recorder)
         } else {
@@ -133,11 +137,12 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         }
         while recorder.delivered < messages { try await Task.sleep(for: .milliseconds(2)) }
         let elapsed = ContinuousClock.now - started
-        let writer = pipeline.writerCPUTime - writerBefore
+        let (writer, batches) = (pipeline.writerCPUTime - writerBefore, pipeline.writerBatches - batchesBefore)
         await pipeline.stop()
         let percentiles = recorder.percentiles([0.5, 0.99])
         return PipelineRun(rate: Double(messages) / elapsed.seconds, p50: percentiles[0], p99: percentiles[1],
-                           writerMicroseconds: writer.seconds * 1e6 / Double(messages))
+                           writerMicroseconds: writer.seconds * 1e6 / Double(messages),
+                           messagesPerBatch: Double(messages) / Double(max(batches, 1)))
     }
 
     /// Message `index` goes to instance `index % instances`, from one of its
