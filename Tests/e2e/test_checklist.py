@@ -55,3 +55,11 @@ def test_health_and_metrics(make_host):
     assert host.api("GET", "/healthz").json() == {"status": "ok"}
     metrics = host.api("GET", "/metrics")
     assert metrics.status_code == 200 and "crm_" in metrics.text
+
+    pair(host, "WhatsApp Vendas", SALES)
+    contact_writes(host, SALES, "5511911112222", "João", "oi")
+    wait_for(lambda: conversations(host)["items"])
+    values = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+              for line in host.api("GET", "/metrics").text.splitlines() if line and not line.startswith("#")}
+    assert values["crm_pipeline_batches_total"] >= 1
+    assert values["crm_pipeline_writer_cpu_seconds_total"] > 0

@@ -155,6 +155,8 @@ extension Daemon: InboxService {
                             to: Double(instances.filter { $0.status == status }.count))
             }
         }
+        metrics.set(.init("crm_pipeline_writer_cpu_seconds_total"), to: pipeline.writerCPUTime.seconds)
+        metrics.set(.init("crm_pipeline_batches_total"), to: Double(pipeline.writerBatches))
         return metrics.render()
     }
 

@@ -64,5 +64,10 @@ enum Metrics {
         metrics.describe("crm_script_load_failures_total", type: "counter", help: "Script versions that failed to load.")
         metrics.describe("crm_outbox_depth", type: "gauge", help: "Sends waiting in the outbox.")
         metrics.describe("crm_instances", type: "gauge", help: "Instances by status.")
+        // The writer is the pipeline's one serial stage: its CPU seconds per
+        // second near 1 mean the host is at its capacity, whatever the rate.
+        metrics.describe("crm_pipeline_writer_cpu_seconds_total", type: "counter",
+                         help: "CPU time of the pipeline's writer thread.")
+        metrics.describe("crm_pipeline_batches_total", type: "counter", help: "Transactions the pipeline has committed.")
     }
 }
