@@ -5,7 +5,7 @@ handler, in the same run.
 
     bench/cloud_ingest.py [--binary .build-release/release/crm-host] [--messages 200000]
                           [--seconds 10] [--connections 32] [--threads 2]
-                          [--pywa-workers 1 2] [--skip-pywa]
+                          [--pywa-workers 1 2] [--skip-pywa] [--http-floor NGINX]
 
 Both sides get the same pre-signed payloads (Meta's shape, one text message
 each, a distinct wamid per request, a few hundred contacts) from wrk, through
@@ -27,7 +27,12 @@ The payloads carry `user_id` / `from_user_id` (the business-scoped user id of
 Meta's current shape) beside the phone: pywa 4.5 drops a message without it
 (KeyError in its handler thread, after answering 200).
 
-The comparison side needs `pip install "pywa==4.5.*" fastapi uvicorn`."""
+The comparison side needs `pip install "pywa==4.5.*" fastapi uvicorn`.
+
+--http-floor runs one more side on the same payloads: nginx, one worker per
+core, answering every POST with a fixed 200 without reading it. Nothing
+verified, parsed or stored: what these cores give to HTTP alone, beside the
+same wrk, so the other rows can be read against it."""
 import argparse
 import base64
 import hashlib
@@ -135,6 +140,8 @@ end
 function init(args)
   local prefix, count = args[1], tonumber(args[2])
   ready_path = args[3]
+  -- "wrap": start the slice over when it runs out (a side that reads nothing)
+  wrap = args[4] == "wrap"
   requests_ = {}
   for line in io.lines(prefix .. id .. ".tsv") do
     local tab = string.find(line, "\t", 1, true)
@@ -174,6 +181,9 @@ function request()
   end
   if not ready then
     wait_for_the_others()
+  end
+  if sent >= slice and wrap then
+    sent = 0
   end
   if sent >= slice then
     exhausted = 1
@@ -308,9 +318,11 @@ def post(url, secret, document):
         return error.code
 
 
-def run_wrk(url, payloads, args):
+def run_wrk(url, payloads, args, wrap=False):
+    """wrap: reuse the payloads when they run out, for a side that does not look at them."""
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "30s",
-               "--latency", "-s", payloads["script"], url, "--", payloads["prefix"], str(args.threads), payloads["ready"]]
+               "--latency", "-s", payloads["script"], url, "--", payloads["prefix"], str(args.threads), payloads["ready"],
+               "wrap" if wrap else "once"]
     if os.path.exists(payloads["ready"]):
         os.remove(payloads["ready"])
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -487,6 +499,43 @@ def bench_pywa(args, folder, payloads, secret, stub, workers):
     return result
 
 
+NGINX_CONF = """worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log error;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/nginx-body;
+    proxy_temp_path {folder}/nginx-proxy;
+    fastcgi_temp_path {folder}/nginx-fastcgi;
+    uwsgi_temp_path {folder}/nginx-uwsgi;
+    scgi_temp_path {folder}/nginx-scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ return 200 "{{}}"; }}
+    }}
+}}
+"""
+
+
+def bench_http_floor(args, folder, payloads):
+    """nginx answering every request with a fixed 200: HTTP's own cost on these cores, nothing else."""
+    port = free_port()
+    conf = os.path.join(folder, "nginx.conf")
+    with open(conf, "w") as out:
+        out.write(NGINX_CONF.format(workers=os.cpu_count(), folder=folder, port=port))
+    process = None
+    with open(os.path.join(folder, "nginx.log"), "wb") as log:
+        try:
+            process = subprocess.Popen([args.http_floor, "-p", folder, "-c", conf], stdout=log, stderr=log,
+                                       start_new_session=True)
+            wait_until_up(f"http://127.0.0.1:{port}/", process, "nginx")
+            return run_wrk(f"http://127.0.0.1:{port}/webhook", payloads, args, wrap=True)
+        finally:
+            stop_group(process)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--binary", default=default_binary())
@@ -498,6 +547,7 @@ def main():
     parser.add_argument("--pywa-workers", type=int, nargs="+", default=[1, 2], help="uvicorn --workers, one run each")
     parser.add_argument("--pywa-python", default=sys.executable, help="the Python that has pywa, fastapi and uvicorn")
     parser.add_argument("--skip-pywa", action="store_true")
+    parser.add_argument("--http-floor", metavar="NGINX", help="an nginx binary: also measure it answering a fixed 200")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -535,6 +585,11 @@ def main():
                 for line in side["log_tail"]:
                     print("  log: " + line)
                 rows.append((f"pywa, uvicorn --workers {workers}", side))
+        if args.http_floor:
+            floor = bench_http_floor(args, folder, payloads)
+            print(f"HTTP floor: {floor['ok']} answered 200, {floor['non2xx']} non-2xx, {floor['socket_errors']} socket errors",
+                  flush=True)
+            rows.append(("floor: nginx, a fixed 200", floor))
         print()
         print(f"{'webhook ingest':34} {'msgs/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'crm-host ÷':>10}")
         for label, row in rows:
