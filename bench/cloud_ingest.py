@@ -30,8 +30,8 @@ Meta's current shape) beside the phone: pywa 4.5 drops a message without it
 The comparison side needs `pip install "pywa==4.5.*" fastapi uvicorn`.
 
 --http-floor runs one more side on the same payloads: nginx, one worker per
-core, answering every POST with a fixed 200 without reading it. Nothing
-verified, parsed or stored: what these cores give to HTTP alone, beside the
+core, answering every POST with a fixed 200, its body read and dropped.
+Nothing verified, parsed or stored: what these cores give to HTTP alone, beside the
 same wrk, so the other rows can be read against it."""
 import argparse
 import base64
@@ -449,7 +449,7 @@ def pywa_versions(python):
 
 
 def stop_group(process, timeout=30):
-    """Ends the uvicorn process this script started, and its workers (its own process group)."""
+    """Ends a server this script started (uvicorn, nginx) and its workers: its own process group."""
     if process is None:
         return
     stop(process, timeout)
