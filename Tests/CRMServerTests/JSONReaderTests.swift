@@ -40,7 +40,7 @@ final class JSONReaderTests: XCTestCase {
     func test_randomTreesSurviveTheEncoderAndBack() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<300 {
-            let tree = randomValue(depth: 0, using: &generator)
+            let tree = RandomJSON.value(using: &generator)
             let encoded = try JSONEncoder().encode(tree)
             XCTAssertEqual(try JSONReader.parse(encoded), tree, String(decoding: encoded, as: UTF8.self))
         }
@@ -69,29 +69,6 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertNoThrow(try parse(String(repeating: "[", count: limit) + String(repeating: "]", count: limit)))
         XCTAssertThrowsError(try parse(String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1)))
         XCTAssertThrowsError(try parse(String(repeating: #"{"a":"#, count: 100_000)))
-    }
-
-    private func randomValue(depth: Int, using generator: inout SystemRandomNumberGenerator) -> JSONValue {
-        let kind = Int.random(in: 0..<(depth > 4 ? 5 : 7), using: &generator)
-        switch kind {
-        case 0: return .null
-        case 1: return .bool(Bool.random(using: &generator))
-        case 2: return .integer(Int64.random(in: .min ... .max, using: &generator))
-        case 3: return .number(Double.random(in: -1e6...1e6, using: &generator) + 0.5)
-        case 4: return .string(randomText(using: &generator))
-        case 5: return .array((0..<Int.random(in: 0...4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
-        default:
-            var members: [String: JSONValue] = [:]
-            for _ in 0..<Int.random(in: 0...4, using: &generator) {
-                members[randomText(using: &generator)] = randomValue(depth: depth + 1, using: &generator)
-            }
-            return .object(members)
-        }
-    }
-
-    private func randomText(using generator: inout SystemRandomNumberGenerator) -> String {
-        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "€", "😀", "ç", "\u{7F}"]
-        return String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }
 

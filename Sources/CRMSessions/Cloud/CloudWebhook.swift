@@ -26,7 +26,8 @@ public enum CloudWebhook {
     public static func parse(_ body: [UInt8], instanceID: InstanceID, phoneNumberID: String) throws(MalformedBody) -> Parsed {
         let payload: CloudWebhookPayload
         do {
-            payload = try CloudWebhookPayload(PayloadObject(JSONReader.parse(body)))
+            let document = try JSONDocument(body)
+            payload = try CloudWebhookPayload(PayloadObject(document, document.root))
         } catch {
             throw MalformedBody()
         }

@@ -1,7 +1,7 @@
 /// The JSON Meta posts to a webhook, as far as crm-host reads it. Every field
 /// is optional except ids: Meta adds fields over time and omits many. Read
-/// from `JSONReader`'s tree rather than through `Decodable`, which cost more
-/// per webhook than storing its message.
+/// field by field from the checked text (`JSONDocument`) rather than through
+/// `Decodable`, which cost more per webhook than storing its message.
 struct CloudWebhookPayload {
     var object: String?
     var entry: [Entry]

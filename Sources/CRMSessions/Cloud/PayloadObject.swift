@@ -3,22 +3,28 @@ import CRMCore
 /// One JSON object of a webhook body, read field by field. A field that is
 /// present with the wrong type makes the whole body malformed; an absent or
 /// null one is nil. Meta adds fields over time: the ones not asked for are
-/// never looked at.
+/// never decoded.
 struct PayloadObject {
     typealias Malformed = CloudWebhook.MalformedBody
-    private let members: [String: JSONValue]
+    private let document: JSONDocument
+    private let node: JSONDocument.Node
 
-    init(_ value: JSONValue) throws(Malformed) {
-        guard case .object(let members) = value else { throw Malformed() }
-        self.members = members
+    init(_ document: JSONDocument, _ node: JSONDocument.Node) throws(Malformed) {
+        guard document.isObject(node) else { throw Malformed() }
+        self.document = document
+        self.node = node
+    }
+
+    /// The member's node; nil when it is absent or null.
+    private func member(_ key: String) -> JSONDocument.Node? {
+        guard let member = document.member(key, of: node), !document.isNull(member) else { return nil }
+        return member
     }
 
     func string(_ key: String) throws(Malformed) -> String? {
-        switch members[key] {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        default: throw Malformed()
-        }
+        guard let member = member(key) else { return nil }
+        guard let text = document.string(member) else { throw Malformed() }
+        return text
     }
 
     func string(required key: String) throws(Malformed) -> String {
@@ -26,28 +32,22 @@ struct PayloadObject {
         return text
     }
 
+    /// An integer member: a number with a fraction or an exponent is malformed here.
     func integer(_ key: String) throws(Malformed) -> Int? {
-        switch members[key] {
-        case nil, .null?: return nil
-        case .integer(let integer)?: return Int(exactly: integer)
-        default: throw Malformed()
-        }
+        guard let member = member(key) else { return nil }
+        guard let integer = document.integer(member) else { throw Malformed() }
+        return Int(exactly: integer)
     }
 
     func double(_ key: String) throws(Malformed) -> Double? {
-        switch members[key] {
-        case nil, .null?: return nil
-        case .integer(let integer)?: return Double(integer)
-        case .number(let number)?: return number
-        default: throw Malformed()
-        }
+        guard let member = member(key) else { return nil }
+        guard let number = document.double(member) else { throw Malformed() }
+        return number
     }
 
     func object<T>(_ key: String, _ read: (PayloadObject) throws(Malformed) -> T) throws(Malformed) -> T? {
-        switch members[key] {
-        case nil, .null?: return nil
-        case let value?: return try read(PayloadObject(value))
-        }
+        guard let member = member(key) else { return nil }
+        return try read(PayloadObject(document, member))
     }
 
     func object<T>(required key: String, _ read: (PayloadObject) throws(Malformed) -> T) throws(Malformed) -> T {
@@ -56,15 +56,11 @@ struct PayloadObject {
     }
 
     func array<T>(_ key: String, _ read: (PayloadObject) throws(Malformed) -> T) throws(Malformed) -> [T]? {
-        switch members[key] {
-        case nil, .null?: return nil
-        case .array(let elements)?:
-            var values: [T] = []
-            values.reserveCapacity(elements.count)
-            for element in elements { values.append(try read(PayloadObject(element))) }
-            return values
-        default: throw Malformed()
-        }
+        guard let member = member(key) else { return nil }
+        guard document.isArray(member) else { throw Malformed() }
+        var values: [T] = []
+        for element in document.elements(of: member) { values.append(try read(PayloadObject(document, element))) }
+        return values
     }
 
     func array<T>(required key: String, _ read: (PayloadObject) throws(Malformed) -> T) throws(Malformed) -> [T] {
