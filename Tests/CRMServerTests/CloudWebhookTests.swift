@@ -21,6 +21,12 @@ final class CloudWebhookTests: XCTestCase {
         XCTAssertTrue(CloudSignature.isValid(body: body, header: "sha256=" + header.dropFirst(7).uppercased(), appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropLast()) + "g", appSecret: "s3cret"))
         XCTAssertFalse(CloudSignature.isValid(body: body, header: String(header.dropFirst(7)), appSecret: "s3cret"))
+        for position in [7, 38, 70] {
+            var digits = Array(header.utf8)
+            digits[position] = digits[position] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+            XCTAssertFalse(CloudSignature.isValid(body: body, header: String(decoding: digits, as: UTF8.self), appSecret: "s3cret"),
+                           "one hex digit changed at \(position)")
+        }
     }
 
     func test_textMessageCarriesContactNameAndPhone() throws {
