@@ -23,8 +23,11 @@ public final class JSONDocument: Sendable {
         nodes = try bytes.withUnsafeBufferPointer { buffer throws(JSONReader.Failure) in try JSONScanner.scan(buffer) }
     }
 
+    /// The whole text's value, where every read starts.
     public var root: Node { 0 }
 
+    /// What a node is, for readers that treat null as absent and refuse a
+    /// container of the wrong kind.
     public func isNull(_ node: Node) -> Bool { nodes[node].kind == .null }
     public func isObject(_ node: Node) -> Bool { nodes[node].kind == .object }
     public func isArray(_ node: Node) -> Bool { nodes[node].kind == .array }
