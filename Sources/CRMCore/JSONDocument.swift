@@ -40,10 +40,8 @@ public final class JSONDocument: Sendable {
             case .asciiString, .string:
                 return String(decoding: UnsafeBufferPointer(rebasing: buffer[found.start..<found.end]), as: UTF8.self)
             case .escapedString:
-                var utf8: [UInt8] = []
-                utf8.reserveCapacity(found.end - found.start)
                 // Checked by the scanner: this cannot fail.
-                _ = try? JSONEscapes.decode(buffer, from: found.start) { utf8.append($0) }
+                let utf8 = (try? JSONEscapes.decode(buffer, from: found.start).utf8) ?? []
                 return String(decoding: utf8, as: UTF8.self)
             default:
                 return nil

@@ -2,11 +2,10 @@
 /// once while scanning, decoded again when the string is read.
 enum JSONEscapes {
     /// Decodes the string whose text starts at `start` (just after its opening
-    /// quote), handing each UTF-8 byte of its value to `emit`, and returns the
-    /// index just after its closing quote. The bytes the escapes yield are
-    /// checked as UTF-8 with the rest.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
-                       _ emit: (UInt8) -> Void) throws(JSONReader.Failure) -> Int {
+    /// quote): the UTF-8 of its value, and the index just after its closing
+    /// quote. The bytes the escapes yield are checked as UTF-8 with the rest.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>,
+                       from start: Int) throws(JSONReader.Failure) -> (utf8: [UInt8], end: Int) {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(16)
         var index = start
@@ -17,8 +16,7 @@ enum JSONEscapes {
             switch byte {
             case UInt8(ascii: "\""):
                 guard String(validating: decoded, as: UTF8.self) != nil else { throw failure("invalid UTF-8") }
-                decoded.forEach(emit)
-                return index
+                return (decoded, index)
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { break }
                 let escape = bytes[index]

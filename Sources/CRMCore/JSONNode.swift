@@ -20,8 +20,6 @@ struct JSONNode {
     /// The index of the node after this value and everything inside it.
     var next = 0
 
-    var isString: Bool { kind == .asciiString || kind == .string || kind == .escapedString }
-
     /// A checked integer literal's value, nil when it does not fit 64 bits.
     static func integer(_ literal: UnsafeBufferPointer<UInt8>) -> Int64? {
         var digits = literal[...]

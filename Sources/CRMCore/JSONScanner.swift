@@ -89,7 +89,7 @@ struct JSONScanner: ~Copyable {
                 return
             }
             if byte == UInt8(ascii: "\\") {
-                index = try JSONEscapes.decode(bytes, from: start) { _ in }
+                index = try JSONEscapes.decode(bytes, from: start).end
                 append(.escapedString, start..<index - 1)
                 return
             }
