@@ -75,6 +75,11 @@ final class RawHTTPConnection {
         return Answer(status: status, headers: headers, body: body)
     }
 
+    /// Closes the sending side only: the server sees the end of input and can still answer.
+    func finishSending() {
+        shutdown(socket, Int32(SHUT_WR))
+    }
+
     /// Whether the server closed the connection (reading gives end of file).
     func closedByServer() -> Bool {
         var byte: UInt8 = 0

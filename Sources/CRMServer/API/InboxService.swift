@@ -52,9 +52,16 @@ public protocol InboxService: Sendable {
     func metrics() async -> String
 
     /// A `cloud` instance's settings, for its webhook; nil for any other instance.
-    func cloudConfiguration(instanceID: String) async -> CloudConfiguration?
-    /// Commits what a verified webhook carried; returns once it is committed.
-    func cloudEvents(_ events: [CloudWebhookEvent], instanceID: String) async throws
+    /// Not async: webhooks are checked on the connection's event loop, and
+    /// the settings are cached, so this rarely reads the store.
+    func cloudConfiguration(instanceID: String) -> CloudConfiguration?
+    /// Commits what a verified webhook carried, then calls `completion` with
+    /// nil, or with the refusal of a message in it. Not async, so that a
+    /// webhook answered on an event loop goes to the pipeline and back
+    /// without a task; `completion` may run on the pipeline's writer thread
+    /// and must only hand the answer on.
+    func cloudEvents(_ events: [CloudWebhookEvent], instanceID: String,
+                     completion: @escaping @Sendable (APIError?) -> Void)
 
     /// The simulated network (SPEC §12), when it is on; nil turns `/sim` off.
     var simulator: (any SimulatorService)? { get }

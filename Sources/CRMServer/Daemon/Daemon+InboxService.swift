@@ -164,7 +164,7 @@ extension Daemon: InboxService {
         network.map { SimulatorAdapter(network: $0) }
     }
 
-    public func cloudConfiguration(instanceID: String) async -> CloudConfiguration? {
+    public func cloudConfiguration(instanceID: String) -> CloudConfiguration? {
         if let known = cloudConfigurations.value(for: instanceID) { return known }
         guard let record = try? store.instance(instanceID), record.connector == "cloud" else { return nil }
         let credentials = StoredCredentials(store: store, vault: vault)
@@ -174,19 +174,52 @@ extension Daemon: InboxService {
         return configuration
     }
 
-    public func cloudEvents(_ events: [CloudWebhookEvent], instanceID: String) async throws {
+    public func cloudEvents(_ events: [CloudWebhookEvent], instanceID: String,
+                            completion: @escaping @Sendable (APIError?) -> Void) {
+        guard !events.contains(where: { if case .contactChanged = $0 { true } else { false } }) else {
+            Task { completion(await cloudEventsInOrder(events, instanceID: instanceID)) }
+            return
+        }
+        let messages = events.count(where: { if case .message = $0 { true } else { false } })
+        let countdown = messages > 1 ? CompletionCountdown(count: messages, completion) : nil
         for event in events {
             switch event {
             case .message(let message):
-                do { try await pipeline.inbound(message) } catch { throw APIError.rejected(error) }
+                pipeline.inbound(message) { result in
+                    var error: APIError?
+                    if case .failure(let rejection) = result { error = APIError.rejected(rejection) }
+                    if let countdown { countdown.finished(error) } else { completion(error) }
+                }
+            case .receipt(let id, let status, let reason):
+                pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
+            case .error(let text):
+                logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
+            case .contactChanged:
+                break  // taken in order above
+            }
+        }
+        if messages == 0 { completion(nil) }
+    }
+
+    /// A webhook that relinks a contact, each event committed before the next
+    /// is taken: the relink is written beside the pipeline, so a message after
+    /// it must not be queued before it is done. Rare enough to take a task.
+    private func cloudEventsInOrder(_ events: [CloudWebhookEvent], instanceID: String) async -> APIError? {
+        for event in events {
+            switch event {
+            case .message(let message):
+                do { try await pipeline.inbound(message) } catch { return APIError.rejected(error) }
             case .receipt(let id, let status, let reason):
                 pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
             case .contactChanged(let old, let new):
-                _ = try mapped { try store.relinkContact(instance: instanceID, from: old, to: new) }
+                do { _ = try mapped { try store.relinkContact(instance: instanceID, from: old, to: new) } } catch {
+                    return error as? APIError ?? .internalError
+                }
             case .error(let text):
                 logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
             }
         }
+        return nil
     }
 
     // MARK: Helpers

@@ -87,8 +87,8 @@ struct InboxDirectRoute: DirectRoute {
 
     private static let path = "/api/conversations"
 
-    func answer(_ head: HTTPRequest, body: ByteBuffer) async -> DirectAnswer {
-        await DirectAnswer.catching(logger: logger) {
+    func answer(_ head: HTTPRequest, body: ByteBuffer, completion: @escaping @Sendable (DirectAnswer) -> Void) {
+        DirectAnswer.inTask(logger: logger, completion: completion) { [service] in
             guard let key = Authentication.key(authorization: head.headerFields[.authorization]),
                   let tenant = await service.tenant(forKey: key) else { throw APIError.unauthorized }
             let filters = try ConversationRoutes.inboxQuery(URI(head.path ?? "").queryParameters)

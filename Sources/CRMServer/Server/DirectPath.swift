@@ -93,7 +93,8 @@ final class DirectPath: ChannelDuplexHandler, RemovableChannelHandler {
         if case .answering = phase, !waiting.isEmpty { readHeld = true } else { context.read() }
     }
 
-    /// Runs the route off the event loop, and writes its answer back on it.
+    /// Runs the route, and writes its answer back on the event loop, always
+    /// in a later turn of it, even when the route answers at once.
     private func answer(_ reading: Reading, context: ChannelHandlerContext) {
         let closing = reading.closesConnection
         guard !reading.tooLarge else {
@@ -101,8 +102,7 @@ final class DirectPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let loop = context.eventLoop
         let here = NIOLoopBound((self, context), eventLoop: loop)
-        Task {
-            let answer = await reading.route.answer(reading.head, body: reading.body)
+        reading.route.answer(reading.head, body: reading.body) { answer in
             loop.execute {
                 let (handler, context) = here.value
                 handler.respond(answer, closing: closing, context: context)

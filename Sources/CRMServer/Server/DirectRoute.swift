@@ -8,8 +8,10 @@ import NIOCore
 protocol DirectRoute: Sendable {
     /// Whether this route answers a request with this head; false leaves it to the router.
     func accepts(_ head: HTTPRequest) -> Bool
-    /// The answer to an accepted request, once its body (at most 1 MiB) is read.
-    func answer(_ head: HTTPRequest, body: ByteBuffer) async -> DirectAnswer
+    /// Answers an accepted request, once its body (at most 1 MiB) is read,
+    /// by calling `completion` once, on any thread. Called on the event
+    /// loop: what takes long or waits must move off it first.
+    func answer(_ head: HTTPRequest, body: ByteBuffer, completion: @escaping @Sendable (DirectAnswer) -> Void)
 }
 
 /// What a `DirectRoute` answers: a status, and a JSON body or none.
@@ -30,15 +32,18 @@ struct DirectAnswer: Sendable {
         self.json = json
     }
 
-    /// Runs `body`, answering with the error it throws in the router's shape.
-    static func catching(logger: Logger, _ body: () async throws -> DirectAnswer) async -> DirectAnswer {
-        do {
-            return try await body()
-        } catch let error as APIError {
-            return DirectAnswer(error)
-        } catch {
-            logger.error("request failed: \(error)")
-            return DirectAnswer(APIError.internalError)
+    /// Runs `body` in a task, answering with the error it throws in the router's shape.
+    static func inTask(logger: Logger, completion: @escaping @Sendable (DirectAnswer) -> Void,
+                       _ body: @escaping @Sendable () async throws -> DirectAnswer) {
+        Task {
+            do {
+                completion(try await body())
+            } catch let error as APIError {
+                completion(DirectAnswer(error))
+            } catch {
+                logger.error("request failed: \(error)")
+                completion(DirectAnswer(APIError.internalError))
+            }
         }
     }
 }

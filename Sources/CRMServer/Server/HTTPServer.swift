@@ -24,14 +24,21 @@ public enum HTTPServer {
         return router
     }
 
-    /// HTTP/1.1 with the busiest requests answered before the router
-    /// (`DirectPath`); tests that listen use it too.
+    /// HTTP/1.1 with the busiest requests answered before the router:
+    /// webhooks from the connection's bytes (`WebhookFront`), then the
+    /// requests `DirectPath` takes from NIO's decoder; tests that listen use it too.
     public static func server(service: any InboxService, logger: Logger) -> HTTPServerBuilder {
+        let delivery = CloudWebhookDelivery(service: service)
         let routes: [any DirectRoute] = [
-            CloudWebhookDirectRoute(delivery: CloudWebhookDelivery(service: service), logger: logger),
+            CloudWebhookDirectRoute(delivery: delivery, logger: logger),
             InboxDirectRoute(service: service, logger: logger),
         ]
-        return .http1(configuration: .init(additionalChannelHandlers: [DirectPath(routes: routes)]))
+        return HTTPServerBuilder { responder in
+            FrontedHTTP1Channel(
+                http1: HTTP1Channel(responder: responder,
+                                    configuration: .init(additionalChannelHandlers: [DirectPath(routes: routes)])),
+                front: { WebhookFront(delivery: delivery, logger: logger) })
+        }
     }
 
     /// The application listening on `host:port`; run it with `runService()` or

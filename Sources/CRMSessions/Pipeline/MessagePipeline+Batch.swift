@@ -33,11 +33,11 @@ extension MessagePipeline {
 
     private func finish(_ batch: [PipelineWork], _ result: BatchResult) {
         for (index, work) in batch.enumerated() {
-            guard case .inbound(_, let continuation) = work else { continue }
+            guard case .inbound(_, let completion) = work else { continue }
             if let rejection = result.rejections[index] {
-                continuation.resume(throwing: rejection)
+                completion(.failure(rejection))
             } else if let id = result.acknowledgements[index] {
-                continuation.resume(returning: id)
+                completion(.success(id))
             }
         }
         outbox.handOver(result.handedOver + (result.claim?.entries ?? []), pipeline: self)

@@ -68,8 +68,12 @@ public final class MessagePipeline: Sendable {
     public func start() throws {
         try store.releaseClaimedSends()
         state.withLock { $0.writer = .running }
-        let writer = Thread { [self] in writeLoop() }
-        writer.name = "pipeline writer"
+        let writer = Thread { [self] in
+            // Named for `top -H` and /proc, where its CPU is the pipeline's bound.
+            // Set from the thread itself: set before `start()`, Foundation keeps it to itself.
+            Thread.current.name = "pipeline-writer"
+            writeLoop()
+        }
         writer.start()
         let sender = Task { [self] in await outbox.run(pipeline: self) }
         let clock = Task { [self] in await timers.run(pipeline: self) }
@@ -115,16 +119,23 @@ public final class MessagePipeline: Sendable {
     /// - Throws: `InboundRejection`, with nothing stored.
     @discardableResult
     public func inbound(_ message: InboundMessage) async throws(InboundRejection) -> MessageRowID {
-        try validate(message)
-        do {
-            return try await withCheckedThrowingContinuation { continuation in
-                submit(.inbound(message, continuation))
-            }
-        } catch let rejection as InboundRejection {
-            throw rejection
-        } catch {
-            throw .storageFailed(String(describing: error))
+        let result = await withCheckedContinuation { continuation in
+            inbound(message) { continuation.resume(returning: $0) }
         }
+        return try result.get()
+    }
+
+    /// Takes one inbound message and tells `completion` how it ended, without
+    /// a task: what a caller on an event loop uses, so that a message costs no
+    /// hop through the concurrency pool on its way in or back. A message
+    /// refused before it is queued is told at once, on the calling thread.
+    public func inbound(_ message: InboundMessage, completion: @escaping InboundCompletion) {
+        do throws(InboundRejection) {
+            try validate(message)
+        } catch {
+            return completion(.failure(error))
+        }
+        submit(.inbound(message, completion))
     }
 
     /// A receipt for one of our sends; the scripts get it as a `status` event.

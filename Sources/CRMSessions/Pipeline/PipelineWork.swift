@@ -4,7 +4,7 @@ import Foundation
 
 /// One event waiting for the next group commit.
 enum PipelineWork: Sendable {
-    case inbound(InboundMessage, CheckedContinuation<MessageRowID, any Error>)
+    case inbound(InboundMessage, InboundCompletion)
     case sendOutcome(OutboxEntry, SendOutcome)
     case receipt(InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?)
     case timer(TimerRecord)
@@ -14,9 +14,15 @@ enum PipelineWork: Sendable {
 
     /// Tells a waiting caller that its event will not commit.
     func reject(_ error: any Error) {
-        if case .inbound(_, let continuation) = self { continuation.resume(throwing: error) }
+        guard case .inbound(_, let completion) = self else { return }
+        completion(.failure(error as? InboundRejection ?? .storageFailed(String(describing: error))))
     }
 }
+
+/// Told, on the writer thread, how an inbound message ended: its stored row
+/// once committed (the first row for a redelivery), or why nothing was stored.
+/// It must only hand the result on, never wait.
+public typealias InboundCompletion = @Sendable (Result<MessageRowID, InboundRejection>) -> Void
 
 /// What one committed batch owes its callers and the loops around it.
 struct BatchResult: Sendable {
