@@ -23,12 +23,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Turn off the simulated WhatsApp network.")
     var noSim = false
 
+    @Option(help: "Event loops serving HTTP and running tasks (default: one per core, less the one the pipeline's writer takes; at least one).")
+    var eventLoops: Int?
+
+    func validate() throws {
+        if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
+    }
+
     func run() async throws {
         // Tasks run on the server's event loops instead of a pool of their own:
         // a request's handler then runs where its connection is read and
         // written, without a hand-off between threads each way. Nothing the
         // daemon runs in a task blocks for long (the pipeline's writer, the
         // checkpointer and the script watcher have threads of their own).
+        //
+        // The pipeline's writer is a thread of its own that is busy whenever
+        // messages come fast, so the loops leave it a core: on two cores one
+        // loop took 7–15 % more webhooks per second than two, which spent
+        // their time switching with the writer (see BENCHMARKS.md).
+        NIOSingletons.groupLoopCountSuggestion = eventLoops ?? max(1, System.coreCount - 1)
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let (host, port) = try ServeCommand.address(listen)
         LoggingSystem.bootstrap { label in LineLogHandler(label: label) }
