@@ -33,11 +33,11 @@ extension MessagePipeline {
 
     private func finish(_ batch: [PipelineWork], _ result: BatchResult) {
         for (index, work) in batch.enumerated() {
-            guard case .inbound(_, let completion) = work else { continue }
+            guard case .inbound(let inbound) = work else { continue }
             if let rejection = result.rejections[index] {
-                completion(.failure(rejection))
+                inbound.completion(.failure(rejection))
             } else if let id = result.acknowledgements[index] {
-                completion(.success(id))
+                inbound.completion(.success(id))
             }
         }
         outbox.handOver(result.handedOver + (result.claim?.entries ?? []), pipeline: self)
@@ -53,9 +53,9 @@ extension MessagePipeline {
         for (index, work) in batch.enumerated() {
             var acknowledgement: MessageRowID?
             switch work {
-            case .inbound(let message, _):
+            case .inbound(let inbound):
                 do {
-                    acknowledgement = try ingest(message, in: transaction, at: now, places: places, into: &result)
+                    acknowledgement = try ingest(inbound.message, in: transaction, at: now, places: places, into: &result)
                 } catch let error as StoreError {
                     guard let rejection = InboundRejection(error) else { throw error }
                     result.rejections[index] = rejection

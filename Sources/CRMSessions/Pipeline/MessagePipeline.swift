@@ -135,7 +135,7 @@ public final class MessagePipeline: Sendable {
         } catch {
             return completion(.failure(error))
         }
-        submit(.inbound(message, completion))
+        submit(.inbound(InboundWork(message, completion)))
     }
 
     /// A receipt for one of our sends; the scripts get it as a `status` event.
@@ -184,10 +184,14 @@ public final class MessagePipeline: Sendable {
     private func writeLoop() {
         while true {
             let (batch, stopped) = state.withLock { state -> ([PipelineWork], Bool) in
-                let count = min(state.queue.count, configuration.maxBatch)
-                defer { state.queue.removeFirst(count) }
-                if count == 0 { state.writerIdle = true }
-                return (Array(state.queue.prefix(count)), state.stopped)
+                if state.queue.isEmpty { state.writerIdle = true }
+                guard state.queue.count > configuration.maxBatch else {
+                    // All of it, the usual case: the array moves instead of being copied.
+                    defer { state.queue = [] }
+                    return (state.queue, state.stopped)
+                }
+                defer { state.queue.removeFirst(configuration.maxBatch) }
+                return (Array(state.queue.prefix(configuration.maxBatch)), state.stopped)
             }
             if stopped { break }
             if batch.isEmpty { workArrived.wait(); continue }

@@ -4,7 +4,7 @@ import Foundation
 
 /// One event waiting for the next group commit.
 enum PipelineWork: Sendable {
-    case inbound(InboundMessage, InboundCompletion)
+    case inbound(InboundWork)
     case sendOutcome(OutboxEntry, SendOutcome)
     case receipt(InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?)
     case timer(TimerRecord)
@@ -14,8 +14,21 @@ enum PipelineWork: Sendable {
 
     /// Tells a waiting caller that its event will not commit.
     func reject(_ error: any Error) {
-        guard case .inbound(_, let completion) = self else { return }
-        completion(.failure(error as? InboundRejection ?? .storageFailed(String(describing: error))))
+        guard case .inbound(let work) = self else { return }
+        work.completion(.failure(error as? InboundRejection ?? .storageFailed(String(describing: error))))
+    }
+}
+
+/// An inbound message and who waits for it, in one box: the writer copies
+/// each event of a batch several times over, and a message's many strings
+/// made each copy a dozen reference counts (5 % of the writer's time).
+final class InboundWork: Sendable {
+    let message: InboundMessage
+    let completion: InboundCompletion
+
+    init(_ message: InboundMessage, _ completion: @escaping InboundCompletion) {
+        self.message = message
+        self.completion = completion
     }
 }
 
