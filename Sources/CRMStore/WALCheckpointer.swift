@@ -1,3 +1,4 @@
+import CRMCore
 import Foundation
 import GRDBSQLite
 import Synchronization
@@ -55,9 +56,7 @@ final class WALCheckpointer: Sendable {
         }
         state = Mutex(State())
         let sendable = UnsafeSendable(connection)
-        let thread = Thread { [self] in run(sendable.value) }
-        thread.name = "wal checkpoint"
-        thread.start()
+        NamedThread.start("wal-checkpoint") { [self] in run(sendable.value) }
     }
 
     /// Background checkpoints that copied pages, so far.

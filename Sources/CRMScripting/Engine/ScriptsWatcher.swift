@@ -1,7 +1,8 @@
+import CRMCore
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Watches the scripts directory and every folder under it with inotify, and
 /// calls `onChange` once a burst of saves has been quiet for `debounce`.
@@ -43,10 +44,9 @@ public final class ScriptsWatcher: @unchecked Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "scripts watcher"
-        lock.withLock { self.thread = thread }
-        thread.start()
+        lock.withLock {
+            thread = NamedThread.start("scripts-watcher") { [self] in run() }
+        }
     }
 
     /// Stops watching; a reload already started finishes.

@@ -68,13 +68,7 @@ public final class MessagePipeline: Sendable {
     public func start() throws {
         try store.releaseClaimedSends()
         state.withLock { $0.writer = .running }
-        let writer = Thread { [self] in
-            // Named for `top -H` and /proc, where its CPU is the pipeline's bound.
-            // Set from the thread itself: set before `start()`, Foundation keeps it to itself.
-            Thread.current.name = "pipeline-writer"
-            writeLoop()
-        }
-        writer.start()
+        NamedThread.start("pipeline-writer") { [self] in writeLoop() }
         let sender = Task { [self] in await outbox.run(pipeline: self) }
         let clock = Task { [self] in await timers.run(pipeline: self) }
         state.withLock { $0.tasks = [sender, clock] }
