@@ -7,33 +7,7 @@ import XCTest
 /// Requests answered on the connection, before the router (`DirectPath`):
 /// answers in the order requests came, the router's error shape and body
 /// limit, `Connection: close`, and the inbox list as the router answers it.
-final class DirectPathTests: XCTestCase {
-    var host: CloudTestHost!
-    var vendas: String!
-
-    override func setUp() async throws {
-        host = try await CloudTestHost.start()
-        vendas = try await host.createCloudInstance("Vendas", phoneNumberID: "PN-VENDAS", token: "token-vendas",
-                                                    secret: "s-vendas")
-    }
-
-    override func tearDown() async throws {
-        await host.stop()
-    }
-
-    func signedWebhook(wamid: String, text: String, closing: Bool = false) -> [UInt8] {
-        let body = CloudPayloads.text(phoneNumberID: "PN-VENDAS", wamid: wamid, from: "5511911112222", body: text)
-        return RawHTTPConnection.webhook(body, to: vendas, signature: CloudSignature.header(body: body, appSecret: "s-vendas"),
-                                         closing: closing)
-    }
-
-    func inboundTexts() async throws -> [String] {
-        let tenant = try await host.tenant()
-        guard let conversation = try await host.daemon.conversations(ConversationQuery(), for: tenant).items.first else { return [] }
-        return try await host.daemon.messages(in: conversation.id, cursor: nil, limit: 50, for: tenant).items
-            .filter { $0.direction == "in" }.map(\.content).sorted()
-    }
-
+final class DirectPathTests: RawConnectionTestCase {
     func test_pipelinedRequestsAreAnsweredInTheOrderTheyCame() async throws {
         let connection = try RawHTTPConnection(port: host.server.port)
         // A webhook, a request for the router while it waits for its commit,

@@ -7,36 +7,7 @@ import XCTest
 /// Webhooks read straight from the connection's bytes (`WebhookFront`):
 /// however the bytes arrive, answers leave in order, and a connection that
 /// turns to anything else is handed to the HTTP decoder with nothing lost.
-final class WebhookFrontTests: XCTestCase {
-    var host: CloudTestHost!
-    var vendas: String!
-
-    override func setUp() async throws {
-        host = try await CloudTestHost.start()
-        vendas = try await host.createCloudInstance("Vendas", phoneNumberID: "PN-VENDAS", token: "token-vendas",
-                                                    secret: "s-vendas")
-    }
-
-    override func tearDown() async throws {
-        await host.stop()
-    }
-
-    func signedBody(wamid: String, text: String) -> [UInt8] {
-        CloudPayloads.text(phoneNumberID: "PN-VENDAS", wamid: wamid, from: "5511911112222", body: text)
-    }
-
-    func signedWebhook(wamid: String, text: String) -> [UInt8] {
-        let body = signedBody(wamid: wamid, text: text)
-        return RawHTTPConnection.webhook(body, to: vendas, signature: CloudSignature.header(body: body, appSecret: "s-vendas"))
-    }
-
-    func inboundTexts() async throws -> [String] {
-        let tenant = try await host.tenant()
-        guard let conversation = try await host.daemon.conversations(ConversationQuery(), for: tenant).items.first else { return [] }
-        return try await host.daemon.messages(in: conversation.id, cursor: nil, limit: 50, for: tenant).items
-            .filter { $0.direction == "in" }.map(\.content).sorted()
-    }
-
+final class WebhookFrontTests: RawConnectionTestCase {
     func test_aWebhookSentAByteAtATimeIsAnsweredOnce() async throws {
         let connection = try RawHTTPConnection(port: host.server.port)
         for byte in signedWebhook(wamid: "wamid.B1", text: "aos poucos") {
