@@ -4,7 +4,7 @@ import HTTPTypes
 import Logging
 
 /// What one signed POST to `/webhooks/cloud/:instance_id` does, whichever
-/// HTTP path it came in by (the router, or `DirectPath`): the
+/// HTTP path it came in by (`WebhookFront`, `DirectPath` or the router): the
 /// signature checked before anything is parsed, the events handed to the
 /// pipeline, and the answer due only once they are committed.
 struct CloudWebhookDelivery {

@@ -7,8 +7,10 @@ import Logging
 
 /// `/webhooks/cloud/:instance_id`: Meta's verification handshake (GET) and its
 /// signed event deliveries (POST), checked before anything is parsed. Most
-/// POSTs never reach the router: `DirectPath` answers them on the connection
-/// (`CloudWebhookDirectRoute`), and passes on only those it cannot answer in order.
+/// POSTs never reach the router: `WebhookFront` answers them from the
+/// connection's bytes; of those it hands to NIO's decoder, `DirectPath`
+/// answers the ones it can answer in order (`CloudWebhookDirectRoute`) and
+/// passes the rest on.
 struct CloudWebhookRoutes {
     let service: any InboxService
 
