@@ -32,10 +32,11 @@ struct DirectAnswer: Sendable {
         self.json = json
     }
 
-    /// Runs `body` in a task, answering with the error it throws in the router's shape.
+    /// Runs `body` in a task on `ReadExecutor`, off the event loops,
+    /// answering with the error it throws in the router's shape.
     static func inTask(logger: Logger, completion: @escaping @Sendable (DirectAnswer) -> Void,
                        _ body: @escaping @Sendable () async throws -> DirectAnswer) {
-        Task {
+        Task(executorPreference: ReadExecutor.shared) {
             do {
                 completion(try await body())
             } catch let error as APIError {
