@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
         // a request's handler then runs where its connection is read and
         // written, without a hand-off between threads each way. Nothing the
         // daemon runs in a task blocks for long (the pipeline's writer, the
-        // checkpointer and the script watcher have threads of their own).
+        // checkpointer and the script watcher have threads of their own, and
+        // the inbox list's reads run beside the loops, on `ReadExecutor`).
         //
         // The pipeline's writer is a thread of its own that is busy whenever
         // messages come fast, so the loops leave it a core: on two cores one
