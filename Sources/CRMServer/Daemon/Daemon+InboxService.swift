@@ -190,10 +190,8 @@ extension Daemon: InboxService {
                     if case .failure(let rejection) = result { error = APIError.rejected(rejection) }
                     if let countdown { countdown.finished(error) } else { completion(error) }
                 }
-            case .receipt(let id, let status, let reason):
-                pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
-            case .error(let text):
-                logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
+            case .receipt, .error:
+                takeWithoutWaiting(event, instanceID: instanceID)
             case .contactChanged:
                 break  // taken in order above
             }
@@ -209,17 +207,28 @@ extension Daemon: InboxService {
             switch event {
             case .message(let message):
                 do { try await pipeline.inbound(message) } catch { return APIError.rejected(error) }
-            case .receipt(let id, let status, let reason):
-                pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
             case .contactChanged(let old, let new):
                 do { _ = try mapped { try store.relinkContact(instance: instanceID, from: old, to: new) } } catch {
                     return error as? APIError ?? .internalError
                 }
-            case .error(let text):
-                logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
+            case .receipt, .error:
+                takeWithoutWaiting(event, instanceID: instanceID)
             }
         }
         return nil
+    }
+
+    /// A receipt (queued for the pipeline, not waited for) or an error Meta
+    /// reported (logged): the same whichever way the webhook is taken.
+    private func takeWithoutWaiting(_ event: CloudWebhookEvent, instanceID: String) {
+        switch event {
+        case .receipt(let id, let status, let reason):
+            pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
+        case .error(let text):
+            logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
+        case .message, .contactChanged:
+            break
+        }
     }
 
     // MARK: Helpers

@@ -6,7 +6,7 @@ import Dispatch
 /// `serve` leaves a core to the pipeline's writer, so on two cores there is
 /// one event loop, and tasks run on the event loops. A task that reads a page
 /// of the inbox from SQLite holds its loop for the whole read, so one loop
-/// served 5,200–5,800 pages a second where two had served 8,400–9,400. On
+/// served 5,200–5,800 pages a second where two had served 7,500–9,400. On
 /// this pool such reads run on as many threads as there are cores, while
 /// the loop goes on reading and writing the sockets.
 final class ReadExecutor: TaskExecutor {

@@ -52,7 +52,7 @@ struct WebhookRequestHead: Equatable {
     /// The instance id of `POST /webhooks/cloud/<id>[?query] HTTP/1.1`.
     private static func target(ofRequestLine line: some Collection<UInt8>) -> String? {
         guard line.starts(with: requestStart), line.count > requestStart.count + requestEnd.count,
-              line.reversed().starts(with: requestEnd.reversed()) else { return nil }
+              line.suffix(requestEnd.count).elementsEqual(requestEnd) else { return nil }
         let target = line.dropFirst(requestStart.count).dropLast(requestEnd.count)
         guard !target.contains(UInt8(ascii: " ")) else { return nil }
         return InstanceIDText.normalized(String(decoding: target.prefix { $0 != UInt8(ascii: "?") }, as: UTF8.self))
