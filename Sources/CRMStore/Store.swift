@@ -20,6 +20,9 @@ public final class CRMStore: Sendable {
     let readers: ReadConnections
     /// Instance rows kept for the pipeline's transactions; every write to one forgets it.
     let instanceCache = InstanceRecordCache()
+    /// Contacts' conversations kept for the pipeline's transactions; every
+    /// other write that could change one forgets them all.
+    let contactRoutes = ContactRouteCache()
     /// Takes the log's checkpoints off the writer; nil keeps SQLite's own.
     private let checkpointer: WALCheckpointer?
 
@@ -27,6 +30,8 @@ public final class CRMStore: Sendable {
     /// - Parameter folder: the data folder; created when missing.
     public init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // SQLite's process-wide settings go first, while they can still take (see crm_sqlite_settings.c).
+        _ = crm_sqlite_settings_apply()
         // Every connection of the process opened from here on writes its log a commit at a time
         // (see crm_log_writer.c); should it fail to install, SQLite's own file system stays.
         _ = crm_log_writer_install()
@@ -77,8 +82,10 @@ public final class CRMStore: Sendable {
         try pool.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
             do {
-                let result = try StoreTransaction.run(in: db, instances: instanceCache, body)
+                let transaction = StoreTransaction(db: db, instances: instanceCache, contactRoutes: contactRoutes)
+                let result = try transaction.run(body)
                 try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                transaction.committed()
                 return result
             } catch {
                 if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }

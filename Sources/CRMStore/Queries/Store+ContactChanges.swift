@@ -10,6 +10,7 @@ extension CRMStore {
     @discardableResult
     public func relinkContact(instance: InstanceID, from old: ContactIdentity, to new: ContactIdentity) throws -> Int {
         try pool.write { db in
+            contactRoutes.forgetAll()  // see ContactRouteCache
             let id = try Int64.fetchOne(db, sql: """
                 SELECT id FROM conversations
                 WHERE instance_id = ? AND ((contact_phone IS NOT NULL AND contact_phone = ?)

@@ -102,9 +102,12 @@ extension CRMStore {
     /// A write transaction that changes instance `id`'s row. It forgets the
     /// row kept for the pipeline inside the transaction, before any change
     /// (see `InstanceRecordCache`): every write to `instances` goes through here.
+    /// The contacts' routes kept go too: a deleted instance takes its
+    /// conversations with it (see `ContactRouteCache`).
     private func changingInstance<T>(_ id: InstanceID, _ body: (Database) throws -> T) throws -> T {
         try pool.write { db in
             instanceCache.forget(id)
+            contactRoutes.forgetAll()
             return try body(db)
         }
     }

@@ -123,6 +123,7 @@ extension StoreTransaction {
         let userID = message.contact.userID
         let found: ConversationID?
         if let byPhone, let byUser, byPhone != byUser {
+            relinkedConversations.insert(byUser)
             try merge(byUser, into: byPhone)
             found = byPhone
         } else {
@@ -132,6 +133,7 @@ extension StoreTransaction {
             guard let contactID = phone ?? userID else { throw StoreError.missingContact(message.whatsappID) }
             return try insertConversation(for: message, instance: instance, contactID: contactID, at: at)
         }
+        relinkedConversations.insert(id)
         try DirectStatement(db, sql: Self.touchLinking)
             .execute(phone, userID, message.contact.username, message.contactName, at, id)
         return try ReplyRoute.fetch(db, id: id)!
@@ -204,17 +206,38 @@ extension StoreTransaction {
         if let group = message.group { return .group(group) }
         let phone = message.contact.knownPhone
         let userID = message.contact.userID
-        let column = phone != nil ? "contact_phone" : "contact_user_id"
         guard let value = phone ?? userID else { return .needsLinking(lookedUp: nil) }
-        let found = try DirectStatement(db, sql: """
-            SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
-            """).fetchOne(instance, value, read: ReplyRoute.init)
-        guard let route = found else {
+        let key = ContactRouteCache.Key(instance: instance, byPhone: phone != nil, value: value)
+        guard let route = try knownRoute(key) ?? fetchRoute(key) else {
             guard let phone, userID == nil else { return .needsLinking(lookedUp: nil) }
             return .firstMessage(phone: phone)
         }
         let linked = (phone == nil || route.phone == phone) && (userID == nil || route.userID == userID)
         return linked ? .linked(route) : .needsLinking(lookedUp: route.conversation)
+    }
+
+    /// The contact's route as this transaction sees it, when kept: first
+    /// looked up earlier in this transaction, or in `contactRoutes`.
+    private func knownRoute(_ key: ContactRouteCache.Key) -> ReplyRoute? {
+        guard let contactRoutes else { return nil }
+        if let conversation = foundContacts[key] {
+            return relinkedConversations.contains(conversation) ? nil : routes[conversation]
+        }
+        guard let kept = contactRoutes.route(key), !relinkedConversations.contains(kept.conversation) else {
+            return nil
+        }
+        return routes[kept.conversation] ?? kept
+    }
+
+    /// The contact's route read from the database, remembered for
+    /// `contactRoutes` when found.
+    private func fetchRoute(_ key: ContactRouteCache.Key) throws -> ReplyRoute? {
+        let column = key.byPhone ? "contact_phone" : "contact_user_id"
+        let route = try DirectStatement(db, sql: """
+            SELECT \(ReplyRoute.columns) FROM conversations WHERE instance_id = ? AND \(column) = ? AND is_group = 0
+            """).fetchOne(key.instance, key.value, read: ReplyRoute.init)
+        if let route { foundContacts[key] = route.conversation }
+        return route
     }
 
     private func conversationID(_ instance: InstanceID, column: String, value: String) throws -> ConversationID? {

@@ -10,6 +10,16 @@ import GRDB
 public final class StoreTransaction {
     let db: Database
     private let instances: InstanceRecordCache
+    /// Contacts' conversations kept across the pipeline's transactions; nil
+    /// in the other transactions, which store no inbound message.
+    let contactRoutes: ContactRouteCache?
+    /// The contacts this transaction looked up in the database, for
+    /// `contactRoutes` once it commits.
+    var foundContacts: [ContactRouteCache.Key: ConversationID] = [:]
+    /// Conversations whose contact identifiers this transaction changed
+    /// (linked, or merged away): their contacts are read from the database
+    /// from then on, and forgotten by `contactRoutes` once it commits.
+    var relinkedConversations: Set<ConversationID> = []
     /// The route of every conversation this transaction has looked up or
     /// written an inbound message to (see `ReplyRoute` for why it stays true).
     var routes: [ConversationID: ReplyRoute] = [:]
@@ -17,19 +27,32 @@ public final class StoreTransaction {
     /// written (see `ConversationTouch`).
     var pendingTouch: ConversationTouch?
 
-    init(db: Database, instances: InstanceRecordCache) {
+    init(db: Database, instances: InstanceRecordCache, contactRoutes: ContactRouteCache? = nil) {
         self.db = db
         self.instances = instances
+        self.contactRoutes = contactRoutes
     }
 
     /// Runs `body` with a new value on `db`'s open transaction, writing what
     /// it held back before the transaction commits.
     static func run<T>(in db: Database, instances: InstanceRecordCache,
                        _ body: (StoreTransaction) throws -> T) throws -> T {
-        let transaction = StoreTransaction(db: db, instances: instances)
-        let result = try body(transaction)
-        try transaction.settleTouch()
+        try StoreTransaction(db: db, instances: instances).run(body)
+    }
+
+    /// Runs `body` with this value, writing what it held back before the
+    /// transaction commits.
+    func run<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        let result = try body(self)
+        try settleTouch()
         return result
+    }
+
+    /// Hands what this transaction learned about contacts' conversations to
+    /// `contactRoutes`; only once it has committed.
+    func committed() {
+        guard let contactRoutes, !foundContacts.isEmpty || !routes.isEmpty else { return }
+        contactRoutes.remember(foundContacts, routes: routes, forgetting: relinkedConversations)
     }
 
     /// The instance by id, read once and then kept (see `InstanceRecordCache`).

@@ -35,6 +35,7 @@ struct SQLiteFloor {
     /// - Returns: messages per second.
     static func run(path: String, conversations: [BenchConversation], messages: Int, batch: Int,
                     rows: Rows = .outbox, fileSystem: FileSystem = .plain) throws -> Double {
+        _ = crm_sqlite_settings_apply()  // as the store has them, should the floor open SQLite first
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, fileSystem.vfsName) == SQLITE_OK, let db else {
             throw Failure(description: "cannot open \(path)")
