@@ -19,7 +19,6 @@ public final class ScriptsWatcher: @unchecked Sendable {
     private let descriptor: Int32
     private let lock = NSLock()
     private var stopped = false
-    private var thread: Thread?
     /// Paths by watch descriptor; touched only by the watcher's thread after start.
     private var watched: [Int32: String] = [:]
 
@@ -44,9 +43,7 @@ public final class ScriptsWatcher: @unchecked Sendable {
     }
 
     public func start() {
-        lock.withLock {
-            thread = NamedThread.start("scripts-watcher") { [self] in run() }
-        }
+        NamedThread.start("scripts-watcher") { [self] in run() }
     }
 
     /// Stops watching; a reload already started finishes.

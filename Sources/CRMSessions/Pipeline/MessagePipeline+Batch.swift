@@ -50,6 +50,10 @@ extension MessagePipeline {
     private func process(_ batch: [PipelineWork], in transaction: StoreTransaction, at now: Date,
                          places: LanePlaces) throws -> BatchResult {
         var result = BatchResult()
+        // About one change and one acknowledgement per event: grown one append at a time,
+        // the changes (a stored message each) were copied over and over as the batch filled.
+        result.changes.reserveCapacity(batch.count)
+        result.acknowledgements.reserveCapacity(batch.count)
         for (index, work) in batch.enumerated() {
             var acknowledgement: MessageRowID?
             switch work {
