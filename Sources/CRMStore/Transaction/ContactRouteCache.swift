@@ -57,7 +57,7 @@ final class ContactRouteCache: Sendable {
                 state.conversations[key] = conversation
                 state.routes[conversation] = route
             }
-            for (conversation, route) in routes where state.routes[conversation] != nil && !relinked.contains(conversation) {
+            for (conversation, route) in routes where state.routes[conversation] != nil {
                 state.routes[conversation] = route
             }
         }
