@@ -86,6 +86,36 @@ final class ContactRouteCacheTests: XCTestCase {
         XCTAssertNil(temporary.store.contactRoutes.route(key(instance)))
     }
 
+    func test_pastItsCapacity_itStartsOverRatherThanGrow() {
+        let cache = ContactRouteCache()
+        let instance = "bench-instance"
+        func learn(_ numbers: Range<Int>) {
+            var contacts: [ContactRouteCache.Key: ConversationID] = [:]
+            var routes: [ConversationID: ReplyRoute] = [:]
+            for number in numbers {
+                let conversation = ConversationID(number)
+                contacts[ContactRouteCache.Key(instance: instance, byPhone: true, value: "\(number)")] = conversation
+                routes[conversation] = ReplyRoute(conversation: conversation, instanceID: instance, isGroup: false,
+                                                  contactID: "\(number)", phone: "\(number)", userID: nil,
+                                                  lastInboundAt: nil)
+            }
+            cache.remember(contacts, routes: routes, forgetting: [])
+        }
+        func kept(_ number: Int) -> Bool {
+            cache.route(ContactRouteCache.Key(instance: instance, byPhone: true, value: "\(number)")) != nil
+        }
+        let capacity = ContactRouteCache.capacity
+        learn(0..<capacity)
+        XCTAssertTrue(kept(0))
+        XCTAssertTrue(kept(capacity - 1))
+
+        learn(capacity..<(capacity + 10))
+        XCTAssertFalse(kept(0))
+        XCTAssertFalse(kept(capacity - 1))
+        XCTAssertTrue(kept(capacity))
+        XCTAssertTrue(kept(capacity + 9))
+    }
+
     /// Stores `message` in a transaction of its own and returns the route its
     /// conversation had in that transaction, as a reply would have used it.
     private func routeOfStored(_ message: InboundMessage, in temporary: TemporaryStore) throws -> ReplyRoute {
