@@ -8,8 +8,12 @@ import Synchronization
 public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public let lifetime: TimeInterval
     private let capacity: Int
-    private struct Entry { var value: Value; var expires: Date }
-    private let entries = Mutex<[Key: Entry]>([:])
+    @usableFromInline struct Entry {
+        @usableFromInline var value: Value
+        @usableFromInline var expires: Date
+        @usableFromInline init(value: Value, expires: Date) { self.value = value; self.expires = expires }
+    }
+    @usableFromInline let entries = Mutex<[Key: Entry]>([:])
 
     /// - Parameters:
     ///   - lifetime: how long an entry answers before it is looked up again.
@@ -19,6 +23,10 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         self.capacity = capacity
     }
 
+    /// Inlinable so that callers in other modules get it specialized for
+    /// their key and value: unspecialized, each lookup on a webhook's way in
+    /// built the dictionary's generic type at run time.
+    @inlinable
     public func value(for key: Key, now: Date = Date()) -> Value? {
         entries.withLock { entries in
             guard let entry = entries[key] else { return nil }

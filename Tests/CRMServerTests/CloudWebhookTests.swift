@@ -11,6 +11,17 @@ final class CloudWebhookTests: XCTestCase {
         XCTAssertTrue(CloudSignature.isValid(body: body, header: header, appSecret: "s3cret"))
     }
 
+    func test_signaturesAgreeWithSwiftCryptoForSecretsShorterAndLongerThanAHashBlock() {
+        let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.2", from: "5511911112222", body: "oi")
+        for length in [0, 1, 63, 64, 65, 200] {
+            let secret = String(repeating: "k", count: length)
+            let header = CloudSignature.header(body: body, appSecret: secret)
+            XCTAssertTrue(CloudSignature.isValid(body: body, header: header, appSecret: secret), "a secret of \(length) bytes")
+            XCTAssertFalse(CloudSignature.isValid(body: body, header: header, appSecret: secret + "k"), "a secret of \(length) bytes")
+        }
+        XCTAssertTrue(CloudSignature.isValid(body: [], header: CloudSignature.header(body: [], appSecret: "s"), appSecret: "s"))
+    }
+
     func test_forgedMissingOrMalformedSignaturesAreRejected() {
         let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.1", from: "5511911112222", body: "oi")
         let header = CloudSignature.header(body: body, appSecret: "s3cret")

@@ -1,5 +1,5 @@
 import CRMCore
-import CRMServer
+@testable import CRMServer
 import CRMSessions
 import Foundation
 import XCTest
@@ -19,6 +19,23 @@ final class WebhookFrontTests: RawConnectionTestCase {
         XCTAssertNotNil(answer.headers["date"])
         let texts = try await inboundTexts()
         XCTAssertEqual(texts, ["aos poucos"])
+    }
+
+    /// The `200 OK` is written from bytes kept for a second: its `Date` must
+    /// still be the time of the answer, a second later too.
+    func test_theAcceptedAnswersDateFollowsTheClock() async throws {
+        let connection = try RawHTTPConnection(port: host.server.port)
+        for n in 1...3 {
+            if n > 1 { try await Task.sleep(for: .milliseconds(600)) }
+            let before = HTTPDate.format(HTTPDate.currentSecond)
+            try connection.send(signedWebhook(wamid: "wamid.D\(n)", text: "d\(n)"))
+            let answer = try connection.answer()
+            let after = HTTPDate.format(HTTPDate.currentSecond)
+            XCTAssertEqual(answer.status, 200)
+            XCTAssertEqual(answer.headers["content-length"], "0")
+            let date = try XCTUnwrap(answer.headers["date"])
+            XCTAssertTrue(date == before || date == after, "answered with \(date), between \(before) and \(after)")
+        }
     }
 
     func test_manyWebhooksInOneWriteAreAllStoredAndAnsweredInOrder() async throws {

@@ -7,13 +7,18 @@ enum HTTPDate {
     private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
 
     static var now: String {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        let second = time.tv_sec
+        let second = currentSecond
         return cache.withLock { cached in
             if cached.second != second { cached = (second, format(second)) }
             return cached.text
         }
+    }
+
+    /// The wall clock's whole seconds, what the header's text changes with.
+    static var currentSecond: Int {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return time.tv_sec
     }
 
     static func format(_ seconds: Int) -> String {
