@@ -8,12 +8,12 @@ handler, in the same run.
                           [--pywa-workers 1 2] [--skip-pywa] [--http-floor NGINX]
 
 Both sides get the same pre-signed payloads (Meta's shape, one text message
-each, a distinct wamid per request, a few hundred contacts) from wrk, through
-the same generated wrk script. crm-host's bot tags the conversation when the
-text holds the keyword; pywa's handler makes the same check and keeps only a
-count in memory. crm-host answers after the message and the bot's effects are
-committed; pywa (FastAPI) answers once the signature is checked and runs the
-handler after the answer.
+each, a new wamid per request shaped like Meta's, a few hundred contacts)
+from wrk, through the same generated wrk script. crm-host's bot tags the
+conversation when the text holds the keyword; pywa's handler makes the same
+check and keeps only a count in memory. crm-host answers after the message
+and the bot's effects are committed; pywa (FastAPI) answers once the
+signature is checked and runs the handler after the answer.
 
 After the load the daemon is stopped and its SQLite file opened read-only.
 wrk stops with up to --connections requests in flight, which the daemon may
@@ -206,8 +206,12 @@ end
 """
 
 
-def wamid(run, index):
-    raw = f"{run}.{index:010d}".encode()
+def wamid(phone, rng):
+    """Meta's shape: base64 of a few bytes, the contact's number, then bytes
+    that look random. A contact's ids share a prefix, the rest scatters them,
+    so each new one lands at its own place in the database's wamid index, as
+    Meta's do (a counter would put neighbours in the same leaf)."""
+    raw = b"\x15\x02\x00\x11\x18\x12" + phone.encode() + b"\x15\x02\x00\x12\x18\x14" + rng.randbytes(20)
     return "wamid." + base64.b64encode(raw).decode()
 
 
@@ -237,6 +241,7 @@ def generate(prefix, threads, count, contacts, secret, run):
     """Writes `signature TAB body` lines, payload n to file prefix<n % threads>.tsv (wrk thread n % threads);
     returns, per payload, (wamid, contact, holds keyword)."""
     rng = random.Random(7)
+    ids = random.Random(run)  # the wamids' random part: new for every run
     stamp = int(time.time())
     index = []
     files = [open(f"{prefix}{t}.tsv", "wb") for t in range(threads)]
@@ -245,7 +250,7 @@ def generate(prefix, threads, count, contacts, secret, run):
             who = rng.randrange(contacts)
             phone, user_id, name = contact(who)
             text = rng.choice(TEXTS).format(n=n, n5=f"{n % 100000:05d}")
-            message_id = wamid(run, n)
+            message_id = wamid(phone, ids)
             signature, body = signed(secret, envelope(phone, user_id, name, message_id, text, stamp))
             files[n % threads].write(signature.encode() + b"\t" + body + b"\n")
             index.append((message_id, phone, KEYWORD in text.lower()))
@@ -384,7 +389,7 @@ def probe_tagged(base, key, instance, secret):
     """One signed message with the keyword from a contact outside the load, until the bot tags it."""
     phone = PROBE[0]
     for attempt in range(100):
-        document = envelope(*PROBE, wamid("probe", attempt), f"probe {KEYWORD}", int(time.time()))
+        document = envelope(*PROBE, wamid(PROBE[0], random.Random(f"probe {attempt}")), f"probe {KEYWORD}", int(time.time()))
         status = post(f"{base}/webhooks/cloud/{instance}", secret, document)
         if status != 200:
             raise SystemExit(f"FAIL: the probe webhook was answered {status}")
@@ -481,7 +486,7 @@ def bench_pywa(args, folder, payloads, secret, stub, workers):
             challenge = f"{base}/webhook?hub.mode=subscribe&hub.verify_token=bench-verify&hub.challenge=42"
             wait_until_up(challenge, process, "uvicorn")
             for n in range(workers * 4):
-                document = envelope(*PROBE, wamid("probe", n), f"probe {KEYWORD}", int(time.time()))
+                document = envelope(*PROBE, wamid(PROBE[0], random.Random(f"probe {n}")), f"probe {KEYWORD}", int(time.time()))
                 status = post(base + "/webhook", secret, document)
                 if status != 200:
                     raise SystemExit(f"FAIL: pywa answered the probe webhook {status}")
