@@ -1,18 +1,11 @@
 import Foundation
-import Synchronization
 
 /// The `Date` header's text (RFC 9110 §5.6.7), formatted once per second
 /// rather than for every answer `DirectPath` writes.
 enum HTTPDate {
-    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
+    private static let text = PerSecond(format)
 
-    static var now: String {
-        let second = currentSecond
-        return cache.withLock { cached in
-            if cached.second != second { cached = (second, format(second)) }
-            return cached.text
-        }
-    }
+    static var now: String { text.current }
 
     /// The wall clock's whole seconds, what the header's text changes with.
     static var currentSecond: Int {

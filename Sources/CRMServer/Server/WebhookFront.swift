@@ -1,7 +1,6 @@
 import HTTPTypes
 import Logging
 import NIOCore
-import Synchronization
 
 /// The first handler of every connection, in front of NIO's HTTP/1.1
 /// decoder: it answers signed Cloud API webhook POSTs from the connection's
@@ -143,17 +142,11 @@ final class WebhookFront: ChannelDuplexHandler, RemovableChannelHandler {
     /// only with the `Date` header, so they are built once a second and the
     /// same buffer is written to every connection meanwhile; building them
     /// for each answer was an eighth of the time the loop spent answering.
-    private static let accepted = Mutex<(second: Int, bytes: ByteBuffer)>((-1, ByteBuffer()))
-
-    static func acceptedAnswer() -> ByteBuffer {
-        let second = HTTPDate.currentSecond
-        return accepted.withLock { cached in
-            if cached.second != second {
-                cached = (second, encode(.ok, closing: false, date: HTTPDate.format(second), allocator: ByteBufferAllocator()))
-            }
-            return cached.bytes
-        }
+    private static let accepted = PerSecond { second in
+        encode(.ok, closing: false, date: HTTPDate.format(second), allocator: ByteBufferAllocator())
     }
+
+    static func acceptedAnswer() -> ByteBuffer { accepted.current }
 
     /// The answer as HTTP/1.1 bytes, with the headers `DirectPath` gives the same answer.
     static func encode(_ answer: DirectAnswer, closing: Bool, date: String = HTTPDate.now,
