@@ -37,14 +37,19 @@ class Host:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
+        # Extra `serve` options, and a function run in the child before exec
+        # (resource limits), for suites that need them.
+        self.arguments = []
+        self.environment = {}
+        self.before_exec = None
 
     def start(self):
-        env = dict(os.environ, CRM_BOOTSTRAP_KEY=self.key, CRM_LOG_LEVEL="warning")
+        env = dict(os.environ, CRM_BOOTSTRAP_KEY=self.key, CRM_LOG_LEVEL="warning", **self.environment)
         self.log = open(self.data / "host.log", "ab")
         self.process = subprocess.Popen(
             [str(binary()), "serve", "--data", str(self.data), "--scripts", str(self.scripts),
-             "--listen", f"127.0.0.1:{self.port}"],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--listen", f"127.0.0.1:{self.port}", *self.arguments],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=self.before_exec)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -60,18 +65,26 @@ class Host:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
-    def stop(self):
+    def stop(self, grace=30):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                return self.process.wait(timeout=30)
+                return self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 self.kill()
         return self.process.returncode if self.process else None
 
-    def api(self, method, path, key=None, **kwargs):
+    def api(self, method, path, key=None, timeout=30, **kwargs):
         headers = {"Authorization": f"Bearer {key or self.key}"}
-        return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
+        return requests.request(method, self.url + path, headers=headers, timeout=timeout, **kwargs)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test, for fixtures that act on failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)
 
 
 @pytest.fixture
