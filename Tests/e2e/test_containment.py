@@ -471,6 +471,28 @@ def test_another_company_naming_an_instance_like_a_bot_folder_gets_nothing_of_it
     daemon.assert_contained("a name like another company's bot folder")
 
 
+def test_another_company_pairing_a_number_named_by_a_bot_folder_gets_nothing_of_it(daemon):
+    """Finding 7 by number: company A keeps a bot for a number it has not
+    paired yet; company B pairs that number first."""
+    host = daemon.host
+    number = daemon.next_phone()
+    (daemon.scripts / number).mkdir()
+    (daemon.scripts / number / "main.lua").write_text('on("message", function(msg) msg:reply("bot de A") end)')
+    b_folder = daemon.scripts / "companies" / "quarta" / "balcao"
+    b_folder.mkdir(parents=True)
+    (b_folder / "main.lua").write_text(B_BOT)
+    other = daemon.other_company("quarta")
+    b_shop = pair(host, "balcao", number, key=other)
+    contact = daemon.next_phone()
+    try:
+        write(host, number, contact, "oi")
+        reply = wait_for(lambda: replies(host, contact), timeout=5)
+        assert [r["text"] for r in reply] == ["bot de B"], "company B's instance ran company A's bot"
+    finally:
+        host.api("DELETE", f"/api/instances/{b_shop['id']}", key=other, timeout=5)
+    daemon.assert_contained("a number named by another company's bot folder")
+
+
 def write(host, to, sender, text):
     answer = requests.post(host.url + "/sim/messages", json={"to": to, "from": sender, "name": "c", "text": text},
                            timeout=10)
