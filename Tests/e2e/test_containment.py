@@ -27,6 +27,8 @@ SERVE_OPTIONS = []
 # margin for the daemon to drop such a client.
 HEAD_TIMEOUT = 10.0
 IDLE_TIMEOUT = 10.0
+# Connections one listener serves at once (the default).
+MAX_CONNECTIONS = 512
 
 
 @pytest.fixture(scope="module")
@@ -276,6 +278,7 @@ def test_pipelined_webhooks_do_not_grow_memory(daemon):
 
 def test_a_stream_of_garbage_bytes_is_dropped(daemon):
     connection = raw_connection(daemon)
+    connection.settimeout(1)  # a daemon that stops reading stops the stream too
     chunk = os.urandom(1 << 20)
     try:
         for _ in range(256):
@@ -322,6 +325,35 @@ def test_idle_connections_are_dropped_and_do_not_block_others(daemon):
         for connection in idle + kept:
             connection.close()
     daemon.assert_contained("idle connections")
+
+
+def open_sockets(pid: int) -> int:
+    count = 0
+    for descriptor in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{descriptor}").startswith("socket:")
+        except OSError:
+            pass
+    return count
+
+
+def test_connections_past_the_limit_wait_and_are_served_later(daemon):
+    """More idle connections than the listener takes at once: the daemon holds
+    no more than its limit, and serves everyone again once the idle ones are
+    dropped."""
+    before = open_sockets(daemon.host.process.pid)
+    flood = [raw_connection(daemon) for _ in range(MAX_CONNECTIONS + 100)]
+    try:
+        time.sleep(1)
+        held = open_sockets(daemon.host.process.pid) - before
+        assert held <= MAX_CONNECTIONS, f"the daemon holds {held} connections, past its limit of {MAX_CONNECTIONS}"
+        within = 2 * IDLE_TIMEOUT + 5
+        left = still_open(flood, within)
+        assert not left, f"{len(left)} idle connections still open after {within:.0f} s"
+    finally:
+        for connection in flood:
+            connection.close()
+    daemon.assert_contained("connections past the limit")
 
 
 # ---------------------------------------------------------------------------
