@@ -7,7 +7,9 @@ import Foundation
 final class InstanceSlot: @unchecked Sendable {
     let lock = NSLock()
     var info: InstanceInfo
-    var folder: String?
+    /// The company part of the directory that serves it; nil until its owner is known.
+    var company: CompanyFolder?
+    var folder: BotFolder?
     var runtime: ScriptRuntime?
     /// The version on disk that failed to load, so it is reported once.
     var failedVersion: String?
@@ -20,7 +22,7 @@ final class InstanceSlot: @unchecked Sendable {
 
     var status: ScriptStatus {
         lock.withLock {
-            ScriptStatus(instance: info, folder: folder, version: runtime?.sources.version, loadedAt: runtime?.loadedAt,
+            ScriptStatus(instance: info, company: company, folder: folder?.name, version: runtime?.sources.version, loadedAt: runtime?.loadedAt,
                          lastError: lastError, lastErrorAt: lastErrorAt)
         }
     }

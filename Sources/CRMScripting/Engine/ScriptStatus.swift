@@ -4,7 +4,11 @@ import Foundation
 /// What `GET /api/scripts` shows of one instance's bot.
 public struct ScriptStatus: Sendable, Equatable {
     public var instance: InstanceInfo
-    /// The folder bound to the instance; nil when none matches its name or number.
+    /// The part of the scripts directory of the instance's company; nil when
+    /// its company may run no bots.
+    public var company: CompanyFolder?
+    /// The folder bound to the instance, within its company's part; nil when
+    /// none there matches its name or number.
     public var folder: String?
     /// Hash of the running version; nil when no version runs.
     public var version: String?
@@ -13,10 +17,17 @@ public struct ScriptStatus: Sendable, Equatable {
     public var lastError: ScriptFailure?
     public var lastErrorAt: Date?
 
-    public init(instance: InstanceInfo, folder: String? = nil, version: String? = nil, loadedAt: Date? = nil,
-                lastError: ScriptFailure? = nil, lastErrorAt: Date? = nil) {
-        self.instance = instance; self.folder = folder; self.version = version; self.loadedAt = loadedAt
+    public init(instance: InstanceInfo, company: CompanyFolder? = nil, folder: String? = nil, version: String? = nil,
+                loadedAt: Date? = nil, lastError: ScriptFailure? = nil, lastErrorAt: Date? = nil) {
+        self.instance = instance; self.company = company; self.folder = folder; self.version = version; self.loadedAt = loadedAt
         self.lastError = lastError; self.lastErrorAt = lastErrorAt
+    }
+
+    /// The bound folder relative to the scripts directory, for the operator:
+    /// `vendas`, `companies/beta/vendas`.
+    public var path: String? {
+        guard let company, let folder else { return nil }
+        return company.path(of: folder)
     }
 }
 
@@ -24,6 +35,7 @@ public struct ScriptStatus: Sendable, Equatable {
 /// the inbox's live events.
 public struct ScriptProblem: Sendable, Equatable {
     public var instance: InstanceInfo
+    /// The folder, within the company's part of the scripts directory.
     public var folder: String
     public var failure: ScriptFailure
     /// Whether an older version keeps answering.

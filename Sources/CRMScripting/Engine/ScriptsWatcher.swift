@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// Watches the scripts directory and every folder under it with inotify, and
-/// calls `onChange` once a burst of saves has been quiet for `debounce`.
-/// Folders created later are watched as they appear.
+/// calls `onChange` once a burst of saves has been quiet for `debounce`, with
+/// the paths that changed, so that a save in one company's folder reloads only
+/// that company's bots. Folders created later are watched as they appear.
 public final class ScriptsWatcher: @unchecked Sendable {
     /// Why the directory cannot be watched.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -15,7 +16,7 @@ public final class ScriptsWatcher: @unchecked Sendable {
 
     private let directory: URL
     private let debounce: Duration
-    private let onChange: @Sendable () -> Void
+    private let onChange: @Sendable (Set<String>) -> Void
     private let descriptor: Int32
     private let lock = NSLock()
     private var stopped = false
@@ -25,7 +26,13 @@ public final class ScriptsWatcher: @unchecked Sendable {
     private static let mask: UInt32 = UInt32(IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM
         | IN_MOVED_TO | IN_DELETE_SELF | IN_ATTRIB)
 
-    public init(directory: URL, debounce: Duration, onChange: @escaping @Sendable () -> Void) throws(Failure) {
+    /// - Parameters:
+    ///   - directory: the scripts directory.
+    ///   - debounce: quiet time after the last change before `onChange`.
+    ///   - onChange: told the paths that changed, relative to `directory`; an
+    ///     empty path stands for the directory itself or changes that were lost
+    ///     (the kernel's queue overflowed), which may concern anything.
+    public init(directory: URL, debounce: Duration, onChange: @escaping @Sendable (Set<String>) -> Void) throws(Failure) {
         self.directory = directory
         self.debounce = debounce
         self.onChange = onChange
@@ -54,18 +61,19 @@ public final class ScriptsWatcher: @unchecked Sendable {
     private var isStopped: Bool { lock.withLock { stopped } }
 
     private func run() {
-        var pending = false
+        var pending: Set<String> = []
         var quietSince = DispatchTime.now()
         let debounceNanoseconds = UInt64(debounce.components.seconds) * 1_000_000_000
             + UInt64(debounce.components.attoseconds / 1_000_000_000)
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while !isStopped {
             var waitMilliseconds: Int32 = 100
-            if pending {
+            if !pending.isEmpty {
                 let elapsed = DispatchTime.now().uptimeNanoseconds - quietSince.uptimeNanoseconds
                 if elapsed >= debounceNanoseconds {
-                    pending = false
-                    onChange()
+                    let changed = pending
+                    pending = []
+                    onChange(changed)
                     continue
                 }
                 waitMilliseconds = Int32(max(1, (debounceNanoseconds - elapsed) / 1_000_000))
@@ -74,16 +82,18 @@ public final class ScriptsWatcher: @unchecked Sendable {
             guard poll(&poller, 1, waitMilliseconds) > 0 else { continue }
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             guard count > 0 else { continue }
-            if handle(buffer: buffer, count: count) {
-                pending = true
+            let changed = handle(buffer: buffer, count: count)
+            if !changed.isEmpty {
+                pending.formUnion(changed)
                 quietSince = DispatchTime.now()
             }
         }
     }
 
-    /// Reads the events in the buffer; returns whether any concerns scripts.
-    private func handle(buffer: [UInt8], count: Int) -> Bool {
-        var relevant = false
+    /// Reads the events in the buffer; returns the paths they concern,
+    /// relative to the directory.
+    private func handle(buffer: [UInt8], count: Int) -> Set<String> {
+        var changed: Set<String> = []
         var offset = 0
         let header = MemoryLayout<inotify_event>.size
         buffer.withUnsafeBytes { bytes in
@@ -98,13 +108,25 @@ public final class ScriptsWatcher: @unchecked Sendable {
                     watched.removeValue(forKey: wd)
                     continue
                 }
-                relevant = true
-                if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, let parent = watched[wd] {
-                    _ = addWatches(under: parent + "/" + name)
+                guard let parent = watched[wd] else {
+                    changed.insert("")
+                    continue
+                }
+                let path = name.isEmpty ? parent : parent + "/" + name
+                changed.insert(relative(path))
+                if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
+                    _ = addWatches(under: path)
                 }
             }
         }
-        return relevant
+        return changed
+    }
+
+    /// `path` relative to the directory; empty for the directory itself.
+    private func relative(_ path: String) -> String {
+        let root = directory.path
+        guard path.count > root.count, path.hasPrefix(root + "/") else { return "" }
+        return String(path.dropFirst(root.count + 1))
     }
 
     @discardableResult

@@ -1,9 +1,10 @@
 import CRMCore
 import Foundation
 
-/// `crm-host test`: finds `DIR/*/tests/*.yaml`, runs every case in a fresh
-/// sandbox against an in-memory world with a fixed clock, and compares what the
-/// scripts did with the case's `expect`.
+/// `crm-host test`: finds `DIR/*/tests/*.yaml` and, for the bots of companies
+/// other than `default`, `DIR/companies/*/*/tests/*.yaml`; runs every case in a
+/// fresh sandbox against an in-memory world with a fixed clock, and compares
+/// what the scripts did with the case's `expect`.
 public struct FixtureRunner: Sendable {
     /// The scripts folder whose `*/tests/*.yaml` run.
     public var directory: URL
@@ -22,11 +23,11 @@ public struct FixtureRunner: Sendable {
     public func run(filter: String? = nil) -> FixtureRun {
         var run = FixtureRun(results: [], problems: [])
         let filter = filter.flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        for (folder, path) in fixtureFiles() {
+        for (bot, path) in fixtureFiles() {
             let file: FixtureFile
             do {
                 let data = FileManager.default.contents(atPath: directory.appendingPathComponent(path).path) ?? Data()
-                file = try FixtureParser(path: path, folder: folder).parse(String(decoding: data, as: UTF8.self))
+                file = try FixtureParser(path: path, folder: bot.name).parse(String(decoding: data, as: UTF8.self))
             } catch {
                 run.problems.append(error)
                 continue
@@ -36,22 +37,30 @@ public struct FixtureRunner: Sendable {
                 return path.lowercased().contains(filter) || testCase.name.lowercased().contains(filter)
             }
             guard !cases.isEmpty else { continue }
-            let sources = ScriptSources.read(directory: directory, folder: folder)
+            let sources = ScriptSources.read(directory: bot.company.url(in: directory), folder: bot.name)
             for testCase in cases { run.results.append(self.run(testCase, of: file, sources: sources)) }
         }
         return run
     }
 
-    /// Fixture files as (bot folder, path relative to the directory), sorted.
-    func fixtureFiles() -> [(String, String)] {
+    /// Fixture files as (bot folder, path relative to the directory): the
+    /// default company's first, then each other company's, sorted.
+    func fixtureFiles() -> [(BotFolder, String)] {
         let manager = FileManager.default
-        var files: [(String, String)] = []
-        let folders = ((try? manager.contentsOfDirectory(atPath: directory.path)) ?? []).filter(FolderBinding.isBotFolder)
-        for folder in folders.sorted() {
-            let tests = directory.appendingPathComponent(folder).appendingPathComponent("tests")
-            for name in ((try? manager.contentsOfDirectory(atPath: tests.path)) ?? []).sorted()
-            where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                files.append((folder, "\(folder)/tests/\(name)"))
+        let companiesFolder = directory.appendingPathComponent(CompanyFolder.companiesFolder)
+        let others = ((try? manager.contentsOfDirectory(atPath: companiesFolder.path)) ?? []).sorted()
+            .compactMap(CompanyFolder.init(company:)).filter { $0 != .default }
+        var files: [(BotFolder, String)] = []
+        for company in [.default] + others {
+            let folders = ((try? manager.contentsOfDirectory(atPath: company.url(in: directory).path)) ?? [])
+                .filter(company.isBotFolder)
+            for folder in folders.sorted() {
+                let bot = BotFolder(company: company, name: folder)
+                let tests = directory.appendingPathComponent(bot.path).appendingPathComponent("tests")
+                for name in ((try? manager.contentsOfDirectory(atPath: tests.path)) ?? []).sorted()
+                where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                    files.append((bot, "\(bot.path)/tests/\(name)"))
+                }
             }
         }
         return files

@@ -137,7 +137,7 @@ extension Daemon: InboxService {
     }
 
     public func reloadScripts(for tenant: Tenant) async throws -> [ScriptStatusJSON] {
-        scripts.reload()
+        if let folder = scriptOwners.folder(ofCompany: tenant.companyID) { scripts.reload(company: folder) }
         return try await scripts(for: tenant)
     }
 

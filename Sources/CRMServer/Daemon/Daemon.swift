@@ -13,6 +13,8 @@ public final class Daemon: Sendable {
     let logger: Logger
     let store: CRMStore
     let scripts: ScriptEngine
+    /// Which company's bots may serve each instance.
+    let scriptOwners: ScriptOwners
     let pipeline: MessagePipeline
     let sessions: InstanceSessions
     let network: SimNetwork?
@@ -51,7 +53,10 @@ public final class Daemon: Sendable {
         self.report = report
         let bus = self.bus
         let metrics = self.metrics
-        let scripts = ScriptEngine(directory: configuration.scriptsDirectory, logger: logger) { problem in
+        let scriptOwners = ScriptOwners(store: store)
+        self.scriptOwners = scriptOwners
+        let scripts = ScriptEngine(directory: configuration.scriptsDirectory, logger: logger,
+                                   companyFolder: scriptOwners.folder(of:)) { problem in
             logger.error("script failed to load: \(problem)")
             metrics.increment(.init("crm_script_load_failures_total"))
             ScriptEvents.publishProblem(problem, store: store, bus: bus)
@@ -103,7 +108,7 @@ public final class Daemon: Sendable {
         lines.append("scripts: \(configuration.scriptsDirectory.path) (\(statuses.count) bound)")
         for status in statuses {
             let state = status.lastError.map { "error: \($0)" } ?? "loaded \(status.version ?? "-")"
-            lines.append("  \(status.folder ?? "-") → \(status.instance.name): \(state)")
+            lines.append("  \(status.path ?? "-") → \(status.instance.name): \(state)")
         }
         let unbound = scripts.unboundFolders()
         if !unbound.isEmpty {

@@ -7,7 +7,7 @@ import Foundation
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Runs the fixture cases under DIR/*/tests/*.yaml against the bots.")
+        abstract: "Runs the fixture cases under DIR/*/tests/*.yaml and DIR/companies/*/*/tests/*.yaml against the bots.")
 
     @Option(help: "Folder of per-instance bot scripts.")
     var scripts: String = "scripts"
