@@ -10,6 +10,8 @@ import GRDB
 public final class CRMStore: Sendable {
     /// The database file, for logs and the benchmark's floor.
     public let path: String
+    /// When a commit counts as done: synced to stable storage by default.
+    public let durability: StoreDurability
     let pool: DatabasePool
     /// Companies of API keys seen in the last second: every API request
     /// authenticates, and the lookup's read transaction cost more than the
@@ -27,8 +29,11 @@ public final class CRMStore: Sendable {
     private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) `folder/crm.sqlite` and brings its schema up to date.
-    /// - Parameter folder: the data folder; created when missing.
-    public init(folder: URL) throws {
+    /// - Parameters:
+    ///   - folder: the data folder; created when missing.
+    ///   - durability: whether each commit is synced to stable storage before it returns.
+    public init(folder: URL, durability: StoreDurability = .full) throws {
+        self.durability = durability
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // SQLite's process-wide settings go first, while they can still take (see crm_sqlite_settings.c).
         _ = crm_sqlite_settings_apply()
@@ -39,15 +44,15 @@ public final class CRMStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
         readers = ReadConnections(path: path)
         let checkpointer = WALCheckpointer(path: path)
         self.checkpointer = checkpointer
         try pool.writeWithoutTransaction { db in
+            // Set on the writer once the pool is open: opening it turns the log on and sets NORMAL,
+            // after any setup of the configuration's.
+            try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
             // The writer's pages stay cached (64 MiB; SQLite's default is 2 MiB):
             // the pipeline's batches touch indexes all over the file.
             try db.execute(sql: "PRAGMA cache_size = -65536")

@@ -15,7 +15,19 @@
    what SQLite wrote, in the order it wrote it. Anything that could look at
    the file meanwhile (a read, a size, a sync, a truncation, a file control,
    closing it, the shared-index barrier) writes the buffer out first. Databases and every
-   other file go straight through. */
+   other file go straight through.
+
+   A write or a sync of a log that fails fails the commit it belongs to.
+   Most steps report it to SQLite, which then rolls the transaction back;
+   the barrier cannot (it returns nothing), and SQLite ignores what some file
+   controls return. So a failed write also marks the log failed: its gathered
+   bytes are kept, and every later write and sync of the log fails with the
+   same error, so that the transaction cannot commit without them, until the
+   connection gives up its write lock, the transaction over. Its bytes are
+   then dropped: they belong to a transaction that did not commit, and the
+   next one writes its frames over them. (A connection in exclusive locking
+   mode takes no such lock, and keeps the mark until it closes; the store
+   never uses that mode.) */
 #include <sqlite3.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -51,6 +63,12 @@ struct LogFile {
     sqlite3_int64 start;
     int length;
     int capacity;
+    /* On a log: syncs so far, and faults a test asked for (CRM_FCNTL_FAIL_LOG_*). */
+    sqlite3_int64 syncs;
+    int failing_writes;
+    int failing_syncs;
+    /* On a log: the error of a write that failed in this write transaction, else SQLITE_OK. */
+    int failed;
 };
 
 static const char vfs_name[] = "crm-log-writer";
@@ -58,16 +76,41 @@ static sqlite3_vfs *plain;
 static sqlite3_vfs log_writer_vfs;
 static const sqlite3_io_methods log_methods;
 
+/* Every write of a log to the file below goes through here; one that fails
+   marks the log failed. */
+static int write_real(LogFile *file, const void *data, int amount, sqlite3_int64 offset) {
+    int rc;
+    if (file->failing_writes > 0) {
+        file->failing_writes--;
+        rc = SQLITE_IOERR_WRITE;
+    } else {
+        rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
+    }
+    if (rc != SQLITE_OK && file->is_log) file->failed = rc;
+    return rc;
+}
+
+/* Writes the gathered bytes; on failure they stay gathered, for a read or a
+   retry, and the log is marked failed. */
 static int write_out(LogFile *file) {
-    int length = file->length;
-    file->length = 0;
-    file->commit_frame_started = 0;
-    for (int done = 0; done < length; done += WRITE_LIMIT) {
-        int amount = length - done < WRITE_LIMIT ? length - done : WRITE_LIMIT;
-        int rc = file->real->pMethods->xWrite(file->real, file->bytes + done, amount, file->start + done);
+    if (file->failed != SQLITE_OK) return file->failed;
+    for (int done = 0; done < file->length; done += WRITE_LIMIT) {
+        int amount = file->length - done < WRITE_LIMIT ? file->length - done : WRITE_LIMIT;
+        int rc = write_real(file, file->bytes + done, amount, file->start + done);
         if (rc != SQLITE_OK) return rc;
     }
+    file->length = 0;
+    file->commit_frame_started = 0;
     return SQLITE_OK;
+}
+
+/* The connection gave up its write lock: a failed transaction is over, and
+   the bytes it gathered are not to be written. */
+static void write_transaction_ended(LogFile *log) {
+    if (log->failed == SQLITE_OK) return;
+    log->failed = SQLITE_OK;
+    log->length = 0;
+    log->commit_frame_started = 0;
 }
 
 static int make_room(LogFile *file, int needed) {
@@ -89,6 +132,7 @@ static int is_commit_frame_header(const void *data, int amount) {
 }
 
 static int log_write(LogFile *file, const void *data, int amount, sqlite3_int64 offset) {
+    if (file->failed != SQLITE_OK) return file->failed;
     /* The log's header starts it over; frames then follow one another. */
     if (offset == 0) file->log_end = 0;
     int commit_header = is_commit_frame_header(data, amount);
@@ -96,7 +140,7 @@ static int log_write(LogFile *file, const void *data, int amount, sqlite3_int64 
         /* A checksum rewrite of a frame whose page is already written: no
            page follows to mark the commit complete, so it goes out now. */
         int rc = write_out(file);
-        return rc != SQLITE_OK ? rc : file->real->pMethods->xWrite(file->real, data, amount, offset);
+        return rc != SQLITE_OK ? rc : write_real(file, data, amount, offset);
     }
     if (offset + amount > file->log_end) file->log_end = offset + amount;
     int joins = file->length > 0 && offset >= file->start && offset <= file->start + file->length;
@@ -108,7 +152,7 @@ static int log_write(LogFile *file, const void *data, int amount, sqlite3_int64 
     int at = (int)(offset - file->start);
     if (at + amount > BUFFER_LIMIT || !make_room(file, at + amount)) {
         int rc = write_out(file);
-        if (rc == SQLITE_OK) rc = file->real->pMethods->xWrite(file->real, data, amount, offset);
+        if (rc == SQLITE_OK) rc = write_real(file, data, amount, offset);
         if (rc == SQLITE_OK && commit_header) file->commit_frame_started = 1;
         return rc;
     }
@@ -128,6 +172,7 @@ static int overlaps(const LogFile *file, sqlite3_int64 offset, int amount) {
 
 static int method_close(sqlite3_file *handle) {
     LogFile *file = (LogFile *)handle;
+    write_transaction_ended(file);
     int rc = write_out(file);
     if (file->database && file->database->log == file) file->database->log = NULL;
     if (file->log && file->log->database == file) file->log->database = NULL;
@@ -140,6 +185,13 @@ static int method_close(sqlite3_file *handle) {
 static int method_read(sqlite3_file *handle, void *data, int amount, sqlite3_int64 offset) {
     LogFile *file = (LogFile *)handle;
     if (overlaps(file, offset, amount)) {
+        if (file->failed != SQLITE_OK) {
+            /* Served from what is gathered: the file below may not hold it. */
+            sqlite3_int64 end = file->start + file->length;
+            if (offset < file->start || offset + amount > end) return file->failed;
+            memcpy(data, file->bytes + (offset - file->start), (size_t)amount);
+            return SQLITE_OK;
+        }
         int rc = write_out(file);
         if (rc != SQLITE_OK) return rc;
     }
@@ -161,7 +213,19 @@ static int method_truncate(sqlite3_file *handle, sqlite3_int64 size) {
 static int method_sync(sqlite3_file *handle, int flags) {
     LogFile *file = (LogFile *)handle;
     int rc = write_out(file);
-    return rc != SQLITE_OK ? rc : file->real->pMethods->xSync(file->real, flags);
+    if (rc != SQLITE_OK) return rc;
+    if (!file->is_log) return file->real->pMethods->xSync(file->real, flags);
+    file->syncs++;
+    if (file->failing_syncs > 0) {
+        file->failing_syncs--;
+        rc = SQLITE_IOERR_FSYNC;
+    } else {
+        rc = file->real->pMethods->xSync(file->real, flags);
+    }
+    /* After a failed sync the kernel may have dropped the pages it could not
+       write: nothing of this transaction may commit. */
+    if (rc != SQLITE_OK) file->failed = rc;
+    return rc;
 }
 
 static int method_file_size(sqlite3_file *handle, sqlite3_int64 *size) {
@@ -185,8 +249,23 @@ static int method_check_reserved_lock(sqlite3_file *handle, int *reserved) {
     return file->real->pMethods->xCheckReservedLock(file->real, reserved);
 }
 
+/* The file controls of crm_log_writer.h, asked of a database about its log. */
+static int log_file_control(LogFile *file, int op, void *argument) {
+    LogFile *log = file->log;
+    if (!log) return SQLITE_NOTFOUND;
+    switch (op) {
+    case CRM_FCNTL_LOG_SYNCS: *(sqlite3_int64 *)argument = log->syncs; return SQLITE_OK;
+    case CRM_FCNTL_FAIL_LOG_WRITES: log->failing_writes = *(int *)argument; return SQLITE_OK;
+    case CRM_FCNTL_FAIL_LOG_SYNCS: log->failing_syncs = *(int *)argument; return SQLITE_OK;
+    default: return SQLITE_NOTFOUND;
+    }
+}
+
 static int method_file_control(sqlite3_file *handle, int op, void *argument) {
     LogFile *file = (LogFile *)handle;
+    if (op == CRM_FCNTL_LOG_SYNCS || op == CRM_FCNTL_FAIL_LOG_WRITES || op == CRM_FCNTL_FAIL_LOG_SYNCS) {
+        return log_file_control(file, op, argument);
+    }
     int rc = write_out(file);
     return rc != SQLITE_OK ? rc : file->real->pMethods->xFileControl(file->real, op, argument);
 }
@@ -206,18 +285,25 @@ static int method_shm_map(sqlite3_file *handle, int page, int page_size, int ext
     return file->real->pMethods->xShmMap(file->real, page, page_size, extend, mapped);
 }
 
+/* The shared index's lock 0 is the write lock of a log in WAL mode. */
+enum { WRITE_LOCK = 0 };
+
 static int method_shm_lock(sqlite3_file *handle, int offset, int count, int flags) {
     LogFile *file = (LogFile *)handle;
-    return file->real->pMethods->xShmLock(file->real, offset, count, flags);
+    int rc = file->real->pMethods->xShmLock(file->real, offset, count, flags);
+    int unlocks_write = offset == WRITE_LOCK && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE);
+    if (rc == SQLITE_OK && unlocks_write && file->log) write_transaction_ended(file->log);
+    return rc;
 }
 
 /* SQLite calls this between the two copies of the shared index's header as
    it publishes a commit: the log's frames must be in the file before then.
    They already are once the commit frame is complete; this catches any frame
-   written after it. */
+   written after it. A failure here cannot be returned: write_out marks the
+   log failed instead, and the transaction's commit fails. */
 static void method_shm_barrier(sqlite3_file *handle) {
     LogFile *file = (LogFile *)handle;
-    if (file->log) write_out(file->log);
+    if (file->log) (void)write_out(file->log);
     file->real->pMethods->xShmBarrier(file->real);
 }
 

@@ -6,14 +6,16 @@ import Foundation
 final class TemporaryStore {
     let folder: URL
     private(set) var store: CRMStore
+    let durability: StoreDurability
 
-    init() throws {
+    init(durability: StoreDurability = .full) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-store-\(UUID().uuidString)")
-        store = try CRMStore(folder: folder)
+        self.durability = durability
+        store = try CRMStore(folder: folder, durability: durability)
     }
 
     /// Closes and opens the database again, as after a restart.
-    func reopen() throws { store = try CRMStore(folder: folder) }
+    func reopen() throws { store = try CRMStore(folder: folder, durability: durability) }
 
     /// A company with one connected instance on `phone`.
     func connectedInstance(company: Int64? = nil, phone: String, name: String = "sales") throws -> InstanceRecord {
