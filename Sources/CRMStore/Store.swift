@@ -101,8 +101,10 @@ public final class CRMStore: Sendable {
 }
 
 /// Storage time is seconds since 1970 as a REAL: compact, ordered, and the same
-/// in every query and cursor.
+/// in every query and cursor. What is read is kept within the years 1 to 9999
+/// (`Date.keptInRange`): a row written from unchecked input before the checks
+/// may hold any number, and every reader converts dates to whole seconds.
 extension Date {
     var storageSeconds: Double { timeIntervalSince1970 }
-    init(storageSeconds: Double) { self.init(timeIntervalSince1970: storageSeconds) }
+    init(storageSeconds: Double) { self = Date(timeIntervalSince1970: storageSeconds).keptInRange }
 }
