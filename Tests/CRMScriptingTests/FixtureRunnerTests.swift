@@ -130,6 +130,25 @@ final class FixtureRunnerTests: XCTestCase {
         XCTAssertTrue(run.text().contains("vendas/tests/bad.yaml:4: unknown event 'mesage'"), run.text())
     }
 
+    /// Found by the fixture fuzz target: `advance: inf` moved the clock to
+    /// infinity and the next event trapped converting it to epoch seconds.
+    func test_advanceThatNoClockCanHoldIsAFixtureError() throws {
+        let folder = try ScriptsFolder()
+        try folder.write("vendas/main.lua", echoBot)
+        for duration in ["inf", "nan", "-inf", "1e300", "9999999999999999999d", "-300", "101y"] {
+            try folder.write("vendas/tests/far.yaml", """
+            cases:
+              - name: far
+                events:
+                  - advance: \(duration)
+                  - message: { from: "5511911112222", text: "oi" }
+            """)
+            let run = FixtureRunner(directory: folder.url).run()
+            XCTAssertEqual(run.problems.first?.line, 4, "advance: \(duration)")
+            XCTAssertTrue(run.text().contains("advance takes a duration"), run.text())
+        }
+    }
+
     func test_runWithoutCasesFails() throws {
         let folder = try ScriptsFolder()
         try folder.write("vendas/main.lua", echoBot)

@@ -100,7 +100,7 @@ struct FixtureParser {
                             id: body["id"]?.string, group: group, media: media)
         case "advance":
             guard let text = body.string, let seconds = FixtureParser.duration(text) else {
-                throw fail(body, "advance takes a duration like 30s, 10m, 2h, 1d or 1h30m")
+                throw fail(body, "advance takes a duration like 30s, 10m, 2h, 1d or 1h30m, of at most 100 years")
             }
             kind = .advance(seconds: seconds)
         case "status":
@@ -194,8 +194,19 @@ struct FixtureParser {
         return formatter.date(from: text)
     }
 
-    /// `90`, `30s`, `10m`, `2h`, `1d`, `1h30m` in seconds.
+    /// Longest `advance`: far beyond any timer (`crm.after` waits 90 days at
+    /// most), and far inside what the clock turns into epoch seconds.
+    static let longestAdvance: TimeInterval = 100 * 365 * 86_400
+
+    /// `90`, `30s`, `10m`, `2h`, `1d`, `1h30m` in seconds, from 0 to
+    /// `longestAdvance`: the clock never goes back, and never to a time
+    /// (infinite, not a number) the scripts' seconds cannot hold.
     static func duration(_ text: String) -> TimeInterval? {
+        guard let seconds = anyDuration(text), seconds >= 0, seconds <= longestAdvance else { return nil }
+        return seconds
+    }
+
+    private static func anyDuration(_ text: String) -> TimeInterval? {
         if let seconds = Double(text) { return seconds }
         var total = 0.0
         var number = ""
