@@ -143,11 +143,13 @@ public struct JSONWriter: ~Copyable {
         text.withUTF8Buffer { output.append($0) }
     }
 
-    /// `2026-11-29T06:20:04Z`: ISO-8601 in UTC, whole seconds.
+    /// `2026-11-29T06:20:04Z`: ISO-8601 in UTC, whole seconds. A date
+    /// outside the years 1 to 9999 is written as the nearer end of them (see
+    /// `Date.keptInRange`), NaN as `null`: storage may hold any `Double`.
     public mutating func date(_ date: Date?) {
         separate()
-        guard let date else { return writeNull() }
-        let time = UTCDateTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
+        guard let date, !date.timeIntervalSince1970.isNaN else { return writeNull() }
+        let time = UTCDateTime(secondsSince1970: date.wholeSecondsSince1970)
         output.append(UInt8(ascii: "\""))
         digits(time.year, 4); output.append(UInt8(ascii: "-"))
         digits(time.month, 2); output.append(UInt8(ascii: "-"))

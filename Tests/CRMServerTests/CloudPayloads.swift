@@ -14,11 +14,11 @@ enum CloudPayloads {
 
     static func text(phoneNumberID: String, wamid: String, from phone: String?, userID: String? = nil,
                      username: String? = nil, name: String = "João", body: String,
-                     timestamp: Int = Int(Date().timeIntervalSince1970)) -> [UInt8] {
+                     timestamp: Int = Int(Date().timeIntervalSince1970), rawTimestamp: String? = nil) -> [UInt8] {
         var contact: [String: Any] = ["profile": ["name": name].merging(username.map { ["username": $0] } ?? [:]) { $1 }]
         contact["wa_id"] = phone
         contact["user_id"] = userID
-        var message: [String: Any] = ["id": wamid, "timestamp": String(timestamp), "type": "text", "text": ["body": body]]
+        var message: [String: Any] = ["id": wamid, "timestamp": rawTimestamp ?? String(timestamp), "type": "text", "text": ["body": body]]
         message["from"] = phone
         message["from_user_id"] = userID
         return envelope(phoneNumberID: phoneNumberID, value: ["contacts": [contact], "messages": [message]])

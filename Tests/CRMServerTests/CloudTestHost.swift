@@ -9,7 +9,8 @@ import XCTest
 
 /// A daemon without the simulated network, listening on 127.0.0.1 as `serve`
 /// does (webhook fast path in front of the router), beside a Graph API
-/// emulator with two numbers and a bot folder for the instance "Vendas".
+/// emulator with two numbers and a bot folder for the instance "Vendas"
+/// (by default one that answers "eco: " and the text).
 final class CloudTestHost {
     let emulator: GraphEmulator
     let daemon: Daemon
@@ -26,12 +27,13 @@ final class CloudTestHost {
         self.folder = folder
     }
 
-    static func start() async throws -> CloudTestHost {
+    static let echoBot = #"on("message", function(msg) msg:reply("eco: " .. msg.text) end)"#
+
+    static func start(bot script: String = CloudTestHost.echoBot) async throws -> CloudTestHost {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-cloud-\(UUID().uuidString)")
         let bot = folder.appendingPathComponent("scripts/Vendas")
         try FileManager.default.createDirectory(at: bot, withIntermediateDirectories: true)
-        try #"on("message", function(msg) msg:reply("eco: " .. msg.text) end)"#
-            .write(to: bot.appendingPathComponent("main.lua"), atomically: true, encoding: .utf8)
+        try script.write(to: bot.appendingPathComponent("main.lua"), atomically: true, encoding: .utf8)
         let emulator = try await GraphEmulator.start()
         emulator.addNumber(phoneNumberID: "PN-VENDAS", display: "+55 11 97777-0000", token: "token-vendas")
         emulator.addNumber(phoneNumberID: "PN-SUPORTE", display: "+55 11 96666-0000", token: "token-suporte")
@@ -78,6 +80,15 @@ final class CloudTestHost {
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         return Int(response.status.code)
+    }
+
+    /// A GET with the company's key, over HTTP: the status and the body.
+    func get(_ path: String) async throws -> (status: Int, body: [UInt8]) {
+        var request = HTTPClientRequest(url: "\(server.baseURL)\(path)")
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 24)
+        return (Int(response.status.code), Array(buffer: body))
     }
 
     func replies(_ count: Int) async throws -> [[String: Any]] {

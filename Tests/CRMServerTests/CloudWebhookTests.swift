@@ -52,6 +52,29 @@ final class CloudWebhookTests: XCTestCase {
         XCTAssertEqual(message.at, Date(timeIntervalSince1970: 1_764_410_000))
     }
 
+    func test_aTimestampThatIsNoRealSendTimeBecomesTheArrivalTime() throws {
+        let arrival = Date(timeIntervalSince1970: 1_764_410_100)
+        for timestamp in ["1e19", "-100000000000", "-1", "99999999999999999999", "1764410101", "1764410000.5", "NaN",
+                          "inf", "", " 1764410000", "0x10"] {
+            let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.T", from: "5511911112222", body: "oi",
+                                          rawTimestamp: timestamp)
+            let parsed = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID, receivedAt: arrival)
+            guard case .message(let message) = parsed.events.first else { return XCTFail("no message for \(timestamp)") }
+            XCTAssertEqual(message.at, arrival, timestamp)
+        }
+    }
+
+    func test_aTimestampUpToTheArrivalIsKept() throws {
+        let arrival = Date(timeIntervalSince1970: 1_764_410_100)
+        for seconds in [0, 1_764_410_100, 1_764_000_000] {
+            let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.T", from: "5511911112222", body: "oi",
+                                          timestamp: seconds)
+            let parsed = try CloudWebhook.parse(body, instanceID: "i1", phoneNumberID: phoneNumberID, receivedAt: arrival)
+            guard case .message(let message) = parsed.events.first else { return XCTFail("no message for \(seconds)") }
+            XCTAssertEqual(message.at, Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+    }
+
     func test_usernameOnlyContactIsKeyedByItsUserID() throws {
         let body = CloudPayloads.text(phoneNumberID: phoneNumberID, wamid: "wamid.U", from: nil, userID: "BR.1502576394655843",
                                       username: "joao.silva", body: "oi")

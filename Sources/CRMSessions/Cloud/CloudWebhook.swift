@@ -23,7 +23,10 @@ public enum CloudWebhook {
 
     public struct MalformedBody: Error, Sendable, Equatable {}
 
-    public static func parse(_ body: [UInt8], instanceID: InstanceID, phoneNumberID: String) throws(MalformedBody) -> Parsed {
+    /// - Parameter receivedAt: when the webhook arrived; it stands in for a
+    ///   message `timestamp` that is no real send time (see `CloudTimestamp`).
+    public static func parse(_ body: [UInt8], instanceID: InstanceID, phoneNumberID: String,
+                             receivedAt: Date = Date()) throws(MalformedBody) -> Parsed {
         let payload: CloudWebhookPayload
         do {
             let document = try JSONDocument(body)
@@ -37,12 +40,12 @@ public enum CloudWebhook {
                 parsed.foreignChanges += 1
                 continue
             }
-            parsed.events += events(of: change.value, instanceID: instanceID)
+            parsed.events += events(of: change.value, instanceID: instanceID, receivedAt: receivedAt)
         }
         return parsed
     }
 
-    static func events(of value: CloudWebhookPayload.Value, instanceID: InstanceID) -> [CloudWebhookEvent] {
+    static func events(of value: CloudWebhookPayload.Value, instanceID: InstanceID, receivedAt: Date) -> [CloudWebhookEvent] {
         var events: [CloudWebhookEvent] = []
         let contacts = value.contacts ?? []
         for message in value.messages ?? [] {
@@ -59,7 +62,7 @@ public enum CloudWebhook {
                                            username: contact?.profile?.username)
             guard identity.contactID != nil else { continue }
             let (text, media) = content(of: message)
-            let at = message.timestamp.flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? Date()
+            let at = CloudTimestamp.sentAt(message.timestamp, receivedAt: receivedAt)
             events.append(.message(InboundMessage(instanceID: instanceID, whatsappID: message.id, contact: identity,
                                                   contactName: contact?.profile?.name, text: text, media: media, at: at)))
         }
