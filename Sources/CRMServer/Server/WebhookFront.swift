@@ -35,6 +35,9 @@ final class WebhookFront: ChannelDuplexHandler, RemovableChannelHandler {
     /// only after the answer, or the HTTP side behind would close first.
     private var inputClosed = false
 
+    /// Room taken by bytes read and not yet taken, for tests of its bound.
+    var bufferedCapacity: Int { unread?.capacity ?? 0 }
+
     init(delivery: CloudWebhookDelivery, logger: Logger) {
         self.delivery = delivery
         self.logger = logger
@@ -45,6 +48,10 @@ final class WebhookFront: ChannelDuplexHandler, RemovableChannelHandler {
         if unread == nil {
             unread = bytes
         } else {
+            // The bytes of requests already taken go before more are added:
+            // the buffer then holds one unfinished request and what came
+            // behind it, not everything a kept-alive connection ever sent.
+            unread!.discardReadBytes()
             unread!.writeBuffer(&bytes)
         }
         if !answering { takeRequests(context: context) }
@@ -79,7 +86,10 @@ final class WebhookFront: ChannelDuplexHandler, RemovableChannelHandler {
                 return handOver(context: context)
             case .webhook(let head):
                 guard head.contentLength <= APIRequestContext.bodyLimit else { return handOver(context: context) }
-                guard bytes.readableBytes >= head.headLength + head.contentLength else { return }
+                guard bytes.readableBytes >= head.headLength + head.contentLength else {
+                    return context.triggerUserOutboundEvent(RequestProgress.headRead, promise: nil)
+                }
+                context.triggerUserOutboundEvent(RequestProgress.requestRead, promise: nil)
                 let body = bytes.getBytes(at: bytes.readerIndex + head.headLength, length: head.contentLength) ?? []
                 unread!.moveReaderIndex(forwardBy: head.headLength + head.contentLength)
                 if unread!.readableBytes == 0 { unread = nil }
@@ -108,6 +118,7 @@ final class WebhookFront: ChannelDuplexHandler, RemovableChannelHandler {
             bytes = Self.encode(refusal.map(DirectAnswer.init) ?? .ok, closing: closing, allocator: context.channel.allocator)
         }
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+        context.triggerUserOutboundEvent(RequestProgress.answered, promise: nil)
         guard !closing else {
             unread = nil
             context.close(promise: nil)
