@@ -10,13 +10,16 @@ final class LoopbackServer<Context: RequestContext>: Sendable where Context.Sour
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// - Parameter server: the HTTP server in front of the router; the daemon's own for tests of it.
-    init(router: Router<Context>, server: HTTPServerBuilder = .http1()) async throws {
+    /// - Parameters:
+    ///   - server: the HTTP server in front of the router; the daemon's own for tests of it.
+    ///   - configuration: the listener's; a free port on 127.0.0.1 without a connection limit if nil.
+    init(router: Router<Context>, server: HTTPServerBuilder = .http1(),
+         configuration: ApplicationConfiguration? = nil) async throws {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-server")
         logger.logLevel = .error
         let application = Application(router: router, server: server,
-                                      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                      configuration: configuration ?? .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in
                                           continuation.yield(channel.localAddress?.port ?? 0)
                                           continuation.finish()

@@ -51,6 +51,17 @@ final class RawHTTPConnection {
         }
     }
 
+    /// The next answer, failing when it is not here within `seconds`.
+    func answer(within seconds: Double) throws -> Answer {
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        defer {
+            var usual = timeval(tv_sec: 15, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &usual, socklen_t(MemoryLayout<timeval>.size))
+        }
+        return try answer()
+    }
+
     /// The next answer, read to the end of its `Content-Length` body.
     func answer() throws -> Answer {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
@@ -84,6 +95,28 @@ final class RawHTTPConnection {
     func closedByServer() -> Bool {
         var byte: UInt8 = 0
         return recv(socket, &byte, 1, 0) == 0
+    }
+
+    /// Whether the server closes the connection within `seconds`, reading
+    /// and dropping whatever it answers before that.
+    func isClosedByServer(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while Date() < deadline {
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count == 0 || (count < 0 && errno == ECONNRESET) { return true }
+            if count > 0 { received += chunk[..<count] }
+        }
+        var usual = timeval(tv_sec: 15, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &usual, socklen_t(MemoryLayout<timeval>.size))
+        return false
+    }
+
+    /// Sends what it can, ignoring a connection the server already closed.
+    func trySend(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     private func receiveMore() throws {
