@@ -65,13 +65,24 @@ final class DirectPathTests: RawConnectionTestCase {
         return Array((head + "\r\n").utf8)
     }
 
+    /// Opens an inbox session with the company's key; returns the cookie's token.
+    func signIn(on connection: RawHTTPConnection) throws -> String {
+        let body = #"{"key": "\#(host.key)"}"#
+        try connection.send(Array("POST /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+        let answer = try connection.answer()
+        XCTAssertEqual(answer.status, 200)
+        let cookie = try XCTUnwrap(answer.headers["set-cookie"])
+        return String(try XCTUnwrap(cookie.split(separator: ";").first).dropFirst("crm_session=".count))
+    }
+
     func test_theInboxListIsTheRoutersAnswer() async throws {
         let connection = try RawHTTPConnection(port: host.server.port)
         try connection.send(signedWebhook(wamid: "wamid.I1", text: "oi"))
         XCTAssertEqual(try connection.answer().status, 200)
         let query = "?limit=10&instance_id=\(vendas!.uppercased())"
         // The bearer key is answered here; the inbox's session cookie goes through the router.
-        try connection.send(inboxRequest(query, authorization: "Bearer \(host.key)") + inboxRequest(query, cookie: host.key))
+        let token = try signIn(on: connection)
+        try connection.send(inboxRequest(query, authorization: "Bearer \(host.key)") + inboxRequest(query, cookie: token))
         let direct = try connection.answer()
         let routed = try connection.answer()
         XCTAssertEqual(direct.status, 200)
