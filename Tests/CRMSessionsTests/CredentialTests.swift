@@ -34,6 +34,25 @@ final class CredentialTests: XCTestCase {
         }
     }
 
+    /// The key kept away from the database it protects: a copy of the data
+    /// folder alone opens nothing.
+    func test_theMasterKeyCanLiveOutsideTheDataFolder() throws {
+        let root = try temporaryFolder(self)
+        let data = root.appendingPathComponent("data")
+        let keyFile = root.appendingPathComponent("secrets/crm.key")
+        let vault = try CredentialVault.load(dataDirectory: data, keyFile: keyFile, environment: [:])
+        XCTAssertEqual(FileManager.default.contents(atPath: keyFile.path)?.count, 32)
+        let mode = try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions]
+        XCTAssertEqual((mode as? NSNumber)?.intValue, 0o600)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data.appendingPathComponent("master.key").path))
+
+        let sealed = try vault.seal(Data("secret".utf8), for: instanceA)
+        let fromEnvironment = try CredentialVault.load(dataDirectory: data,
+                                                       environment: [CredentialVault.fileEnvironmentVariable: keyFile.path])
+        XCTAssertEqual(try fromEnvironment.open(sealed, for: instanceA), Data("secret".utf8))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data.appendingPathComponent("master.key").path))
+    }
+
     func test_aTruncatedKeyFileIsRefused() throws {
         let data = try temporaryFolder(self)
         FileManager.default.createFile(atPath: data.appendingPathComponent("master.key").path, contents: Data(count: 7))

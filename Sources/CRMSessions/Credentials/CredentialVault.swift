@@ -10,7 +10,10 @@ public struct CredentialVault: @unchecked Sendable {
 
     /// The environment variable that, when set, holds the master key (base64 of 32 bytes).
     public static let environmentVariable = "CRM_MASTER_KEY"
-    /// The master key's file name inside the data folder.
+    /// The environment variable that names the master key's file, for a key
+    /// kept away from the data folder (`serve --master-key` wins over it).
+    public static let fileEnvironmentVariable = "CRM_MASTER_KEY_FILE"
+    /// The master key's file name inside the data folder, when no other place is given.
     public static let keyFileName = "master.key"
 
     /// - Parameters:
@@ -21,11 +24,15 @@ public struct CredentialVault: @unchecked Sendable {
     }
 
     /// The host's vault: the key from `CRM_MASTER_KEY` when set, else from
-    /// `DATA/master.key`, which is created (mode 0600, 32 random bytes) on first use.
+    /// `keyFile`, else from the file `CRM_MASTER_KEY_FILE` names, else from
+    /// `DATA/master.key`. A key file is created (mode 0600, 32 random bytes)
+    /// on first use. Keeping it outside the data folder means a copy or
+    /// backup of that folder holds no key to open the credentials in it.
     /// - Parameters:
     ///   - dataDirectory: The host's data folder; created when missing.
-    ///   - environment: Where to look for `CRM_MASTER_KEY`.
-    public static func load(dataDirectory: URL,
+    ///   - keyFile: Where the key file is, if not in the data folder (`serve --master-key`).
+    ///   - environment: Where to look for `CRM_MASTER_KEY` and `CRM_MASTER_KEY_FILE`.
+    public static func load(dataDirectory: URL, keyFile: URL? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(CredentialError) -> CredentialVault {
         if let encoded = environment[environmentVariable] {
             guard let bytes = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
@@ -33,8 +40,13 @@ public struct CredentialVault: @unchecked Sendable {
             }
             return try CredentialVault(masterKey: SymmetricKey(data: bytes))
         }
-        let file = dataDirectory.appendingPathComponent(keyFileName)
+        let file = keyFile ?? keyFilePath(environment: environment) ?? dataDirectory.appendingPathComponent(keyFileName)
         return try CredentialVault(masterKey: MasterKeyFile(url: file).readOrCreate())
+    }
+
+    private static func keyFilePath(environment: [String: String]) -> URL? {
+        guard let path = environment[fileEnvironmentVariable], !path.isEmpty else { return nil }
+        return URL(fileURLWithPath: path)
     }
 
     /// Encrypts `credentials` for `instance`.
