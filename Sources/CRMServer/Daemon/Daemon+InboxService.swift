@@ -180,23 +180,28 @@ extension Daemon: InboxService {
             Task { completion(await cloudEventsInOrder(events, instanceID: instanceID)) }
             return
         }
-        let messages = events.count(where: { if case .message = $0 { true } else { false } })
-        let countdown = messages > 1 ? CompletionCountdown(count: messages, completion) : nil
+        // Messages and receipts are answered once committed: Meta delivers again what is refused.
+        let awaited = events.count(where: { if case .message = $0 { true } else if case .receipt = $0 { true } else { false } })
+        let countdown = awaited > 1 ? CompletionCountdown(count: awaited, completion) : nil
+        let finished: @Sendable (InboundRejection?) -> Void = { rejection in
+            let error = rejection.map(APIError.rejected)
+            if let countdown { countdown.finished(error) } else { completion(error) }
+        }
         for event in events {
             switch event {
             case .message(let message):
                 pipeline.inbound(message) { result in
-                    var error: APIError?
-                    if case .failure(let rejection) = result { error = APIError.rejected(rejection) }
-                    if let countdown { countdown.finished(error) } else { completion(error) }
+                    if case .failure(let rejection) = result { finished(rejection) } else { finished(nil) }
                 }
-            case .receipt, .error:
-                takeWithoutWaiting(event, instanceID: instanceID)
+            case .receipt(let id, let status, let reason):
+                pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason, completion: finished)
+            case .error:
+                logReported(event, instanceID: instanceID)
             case .contactChanged:
                 break  // taken in order above
             }
         }
-        if messages == 0 { completion(nil) }
+        if awaited == 0 { completion(nil) }
     }
 
     /// A webhook that relinks a contact, each event committed before the next
@@ -211,24 +216,24 @@ extension Daemon: InboxService {
                 do { _ = try mapped { try store.relinkContact(instance: instanceID, from: old, to: new) } } catch {
                     return error as? APIError ?? .internalError
                 }
-            case .receipt, .error:
-                takeWithoutWaiting(event, instanceID: instanceID)
+            case .receipt(let id, let status, let reason):
+                let refusal = await withCheckedContinuation { continuation in
+                    pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason) {
+                        continuation.resume(returning: $0)
+                    }
+                }
+                if let refusal { return APIError.rejected(refusal) }
+            case .error:
+                logReported(event, instanceID: instanceID)
             }
         }
         return nil
     }
 
-    /// A receipt (queued for the pipeline, not waited for) or an error Meta
-    /// reported (logged): the same whichever way the webhook is taken.
-    private func takeWithoutWaiting(_ event: CloudWebhookEvent, instanceID: String) {
-        switch event {
-        case .receipt(let id, let status, let reason):
-            pipeline.receipt(instanceID, providerMessageID: id, status: status, reason: reason)
-        case .error(let text):
-            logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
-        case .message, .contactChanged:
-            break
-        }
+    /// An error Meta reported: logged, the same whichever way the webhook is taken.
+    private func logReported(_ event: CloudWebhookEvent, instanceID: String) {
+        guard case .error(let text) = event else { return }
+        logger.warning("Cloud API reported an error", metadata: ["instance": .string(instanceID), "error": .string(text)])
     }
 
     // MARK: Helpers
@@ -280,6 +285,7 @@ extension APIError {
         case .unknownInstance: return APIError(.notFound, code: "not_found", message: rejection.description)
         case .instanceNotConnected: return APIError(.conflict, code: "not_connected", message: rejection.description)
         case .stopped, .storageFailed: return APIError(.serviceUnavailable, code: "unavailable", message: rejection.description)
+        case .overloaded: return APIError(.serviceUnavailable, code: "overloaded", message: rejection.description)
         default: return .badRequest(rejection.description, code: "invalid_field")
         }
     }

@@ -32,7 +32,7 @@ public final class Daemon: Sendable {
     /// key, and builds every part; nothing runs until `start()`.
     public static func open(_ configuration: DaemonConfiguration, logger: Logger) async throws -> Daemon {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try CRMStore(folder: configuration.dataDirectory)
+        let store = try CRMStore(folder: configuration.dataDirectory, durability: configuration.durability)
         let report = try Bootstrap.run(store: store, dataDirectory: configuration.dataDirectory,
                                        presetKey: configuration.bootstrapKey)
         let vault = try CredentialVault.load(dataDirectory: configuration.dataDirectory)
@@ -63,12 +63,13 @@ public final class Daemon: Sendable {
         }
         self.scripts = scripts
         let sessionsBox = SessionsBox()
-        let pipeline = MessagePipeline(store: store, scripts: scripts, connectors: { instance in
+        let pipeline = MessagePipeline(store: store, scripts: scripts, configuration: configuration.pipeline,
+                                       connectors: { instance in
             guard let sessions = sessionsBox.sessions, await sessions.session(instance) != nil else { return nil }
             return SessionRoute(sessions: sessions)
         }, onCommitted: { changes in
             LiveEvents.publish(changes, store: store, bus: bus, metrics: metrics)
-        })
+        }, logger: logger)
         self.pipeline = pipeline
         let credentials = StoredCredentials(store: store, vault: vault)
         let environment = SessionEnvironment(

@@ -1,3 +1,5 @@
+import CRMSessions
+import CRMStore
 import Foundation
 
 /// What `crm-host serve` was asked to run (SPEC §11).
@@ -10,6 +12,11 @@ public struct DaemonConfiguration: Sendable {
     public var simulatedNetwork: Bool
     /// `CRM_BOOTSTRAP_KEY`: the first key, instead of a random one.
     public var bootstrapKey: String?
+    /// `--durability` / `CRM_DURABILITY`: commits synced to stable storage
+    /// before they are acknowledged, unless `relaxed` is chosen.
+    public var durability: StoreDurability = .full
+    /// The pipeline's limits (its queue's bound, batch size, send pacing).
+    public var pipeline = PipelineConfiguration()
 
     public init(dataDirectory: URL, scriptsDirectory: URL, simulatedNetwork: Bool = true, bootstrapKey: String? = nil) {
         self.dataDirectory = dataDirectory

@@ -14,6 +14,8 @@ public enum InboundRejection: Error, Sendable, Equatable, CustomStringConvertibl
     case stopped
     /// The database refused the write (disk full, I/O error): deliver it again later.
     case storageFailed(String)
+    /// `limit` events already wait to be stored: deliver it again in a moment.
+    case overloaded(limit: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum InboundRejection: Error, Sendable, Equatable, CustomStringConvertibl
         case .missingContact(let id): return "message \(id) names no contact: it needs a phone, a user id or a group"
         case .stopped: return "the host is stopping; the message was not stored, deliver it again"
         case .storageFailed(let reason): return "the message could not be stored (\(reason)); deliver it again later"
+        case .overloaded(let limit):
+            return "the host has \(limit) events waiting to be stored and takes no more for now; deliver it again in a moment"
         }
     }
 

@@ -16,6 +16,10 @@ extension MessagePipeline {
             finish(batch, result)
         } catch {
             outbox.abandon(places)
+            counters.failedTransactions.add(1, ordering: .relaxed)
+            guard batch.count > 1 else { return failed(batch[0], error) }
+            logger.error("a batch's transaction failed; its events are tried one by one",
+                         metadata: ["events": .stringConvertible(batch.count), "error": .string("\(error)")])
             for work in batch {
                 let places = LanePlaces()
                 do {
@@ -25,19 +29,51 @@ extension MessagePipeline {
                     finish([work], result)
                 } catch {
                     outbox.abandon(places)
-                    work.reject(error)
+                    counters.failedTransactions.add(1, ordering: .relaxed)
+                    failed(work, error)
                 }
             }
         }
     }
 
+    /// Work whose own transaction failed: a caller waiting for it is refused
+    /// and delivers it again; anything else is handed in again later, after
+    /// a delay that grows with its failures, until it commits. A timer keeps
+    /// its place among the timers in flight meanwhile, so it is not taken twice.
+    private func failed(_ work: PipelineWork, _ error: any Error) {
+        let (work, failures) = work.unwrapped
+        if work.hasWaitingSource {
+            counters.refusedAfterFailure.add(1, ordering: .relaxed)
+            logger.error("not stored; its source is told to deliver it again",
+                         metadata: ["work": .string(work.summary), "error": .string("\(error)")])
+            return work.reject(.storageFailed(String(describing: error)))
+        }
+        // The outbox asks for another claim by itself (`abandon`).
+        if case .claimSends = work { return }
+        counters.handedInAgain.add(1, ordering: .relaxed)
+        let delay = min(configuration.commitRetryDelay * (1 << min(failures, 20)), configuration.maxCommitRetryDelay)
+        logger.error("not committed; handed in again later",
+                     metadata: ["work": .string(work.summary), "error": .string("\(error)"),
+                                "failures": .stringConvertible(failures + 1), "delay": .stringConvertible(delay)])
+        Task { [self] in
+            try? await Task.sleep(for: delay)
+            submit(.again(work, attempt: failures + 1))
+        }
+    }
+
     private func finish(_ batch: [PipelineWork], _ result: BatchResult) {
         for (index, work) in batch.enumerated() {
-            guard case .inbound(let inbound) = work else { continue }
-            if let rejection = result.rejections[index] {
-                inbound.completion(.failure(rejection))
-            } else if let id = result.acknowledgements[index] {
-                inbound.completion(.success(id))
+            switch work {
+            case .inbound(let inbound):
+                if let rejection = result.rejections[index] {
+                    inbound.completion(.failure(rejection))
+                } else if let id = result.acknowledgements[index] {
+                    inbound.completion(.success(id))
+                }
+            case .receipt(let receipt):
+                receipt.completion?(nil)
+            default:
+                continue
             }
         }
         outbox.handOver(result.handedOver + (result.claim?.entries ?? []), pipeline: self)
@@ -56,7 +92,7 @@ extension MessagePipeline {
         result.acknowledgements.reserveCapacity(batch.count)
         for (index, work) in batch.enumerated() {
             var acknowledgement: MessageRowID?
-            switch work {
+            switch work.unwrapped.work {
             case .inbound(let inbound):
                 do {
                     acknowledgement = try ingest(inbound.message, in: transaction, at: now, places: places, into: &result)
@@ -70,10 +106,12 @@ extension MessagePipeline {
                     try statusChanged(message, key: entry.message.idempotencyKey, in: transaction, at: now, places: places,
                                       into: &result)
                 }
-            case .receipt(let instance, let providerID, let status, let reason):
-                if let message = try transaction.recordReceipt(instance: instance, providerMessageID: providerID,
-                                                               status: status, reason: reason) {
-                    try statusChanged(message, key: providerID, in: transaction, at: now, places: places, into: &result)
+            case .receipt(let receipt):
+                if let message = try transaction.recordReceipt(instance: receipt.instance,
+                                                               providerMessageID: receipt.providerMessageID,
+                                                               status: receipt.status, reason: receipt.reason) {
+                    try statusChanged(message, key: receipt.providerMessageID, in: transaction, at: now, places: places,
+                                      into: &result)
                 }
             case .timer(let timer):
                 result.timersTaken.append(timer.id)
@@ -86,7 +124,7 @@ extension MessagePipeline {
                     try runScripts(.connection(event), instance: instance, in: transaction, at: now, places: places,
                                    into: &result)
                 }
-            case .claimSends:
+            case .claimSends, .again:
                 break
             }
             result.acknowledgements.append(acknowledgement)

@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import Foundation
+import Logging
 import Synchronization
 
 /// The message flow of SPEC §5: inbound → dedupe → store → scripts → their
@@ -11,6 +12,12 @@ import Synchronization
 /// transaction — group commit — and acknowledges each caller only after it
 /// commits. Events are processed in the order they were handed in, so one
 /// instance's events stay in order.
+///
+/// Every event either commits or is accounted for: when its transaction
+/// fails, a caller waiting for it is refused (it delivers again), and work
+/// nobody waits for (a send's outcome, a receipt, a timer) is handed in
+/// again until it commits; both are logged and counted (`statistics`). The
+/// queue is bounded (`PipelineConfiguration.maxQueuedEvents`).
 public final class MessagePipeline: Sendable {
     /// Finds the connector of an instance, nil while it has none running.
     public typealias ConnectorLookup = @Sendable (InstanceID) async -> (any Connector)?
@@ -20,9 +27,12 @@ public final class MessagePipeline: Sendable {
     let configuration: PipelineConfiguration
     let connectors: ConnectorLookup
     let onCommitted: @Sendable ([PipelineChange]) -> Void
+    let logger: Logger
 
     private struct State {
         var queue: [PipelineWork] = []
+        /// How much of `queue` has a caller waiting (what `maxQueuedEvents` bounds).
+        var awaited = 0
         var stopped = false
         var tasks: [Task<Void, Never>] = []
         /// The writer found nothing to do and sleeps until signalled.
@@ -38,6 +48,7 @@ public final class MessagePipeline: Sendable {
     /// The writer thread's CPU time, in nanoseconds, as of its last commit.
     private let writerCPUNanoseconds = Atomic<Int64>(0)
     private let writerCommits = Atomic<Int>(0)
+    let counters = PipelineCounters()
     let outbox: OutboxWorker
     let timers: TimerScheduler
 
@@ -46,9 +57,12 @@ public final class MessagePipeline: Sendable {
     ///   - scripts: runs an instance's scripts on one event.
     ///   - connectors: the owning instance's connector for each send.
     ///   - onCommitted: called after each commit with what changed, for live updates.
+    ///   - logger: where failed transactions and refused or retried work are told.
     public init(store: CRMStore, scripts: any ScriptHost, configuration: PipelineConfiguration = PipelineConfiguration(),
                 connectors: @escaping ConnectorLookup,
-                onCommitted: @escaping @Sendable ([PipelineChange]) -> Void = { _ in }) {
+                onCommitted: @escaping @Sendable ([PipelineChange]) -> Void = { _ in },
+                logger: Logger = Logger(label: "crm-host.pipeline")) {
+        self.logger = logger
         self.store = store
         self.scripts = scripts
         self.configuration = configuration
@@ -80,10 +94,10 @@ public final class MessagePipeline: Sendable {
     public func stop() async {
         let (tasks, abandoned, wake) = state.withLock { state in
             state.stopped = true
-            defer { state.queue = []; state.tasks = []; state.writerIdle = false }
+            defer { state.queue = []; state.awaited = 0; state.tasks = []; state.writerIdle = false }
             return (state.tasks, state.queue, state.writerIdle)
         }
-        abandoned.forEach { $0.reject(InboundRejection.stopped) }
+        abandoned.forEach(refuse(stopped:))
         outbox.stop()
         timers.stop()
         if wake { workArrived.signal() }
@@ -107,6 +121,9 @@ public final class MessagePipeline: Sendable {
     /// How many batches the writer has committed: with `writerCPUTime`, what
     /// a batch costs beside what its events cost.
     public var writerBatches: Int { writerCommits.load(ordering: .relaxed) }
+
+    /// Failed transactions and what became of their work, and refusals of a full queue.
+    public var statistics: PipelineStatistics { counters.snapshot }
 
     /// Takes one inbound message and returns its stored row id once it is
     /// committed with its scripts' effects; a redelivery returns the first row.
@@ -132,9 +149,21 @@ public final class MessagePipeline: Sendable {
         submit(.inbound(InboundWork(message, completion)))
     }
 
-    /// A receipt for one of our sends; the scripts get it as a `status` event.
+    /// A receipt for one of our sends, from a connector that cannot deliver
+    /// it again; the scripts get it as a `status` event. It is taken even when
+    /// the queue is full, and handed in again until it commits.
     public func receipt(_ instance: InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?) {
-        submit(.receipt(instance, providerMessageID: providerMessageID, status: status, reason: reason))
+        submit(.receipt(ReceiptWork(instance, providerMessageID: providerMessageID, status: status, reason: reason,
+                                    completion: nil)))
+    }
+
+    /// A receipt from a source that delivers it again when refused (a
+    /// webhook): `completion` is told once it is committed, or why not
+    /// (`overloaded` at once when the queue is full, `storageFailed`, `stopped`).
+    public func receipt(_ instance: InstanceID, providerMessageID: String, status: DeliveryStatus, reason: String?,
+                        completion: @escaping ReceiptCompletion) {
+        submit(.receipt(ReceiptWork(instance, providerMessageID: providerMessageID, status: status, reason: reason,
+                                    completion: completion)))
     }
 
     /// A session's connection change, for the instance's `connection` handlers.
@@ -152,14 +181,35 @@ public final class MessagePipeline: Sendable {
     }
 
     func submit(_ work: PipelineWork) {
-        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-            guard !state.stopped else { return (false, false) }
+        let (refusal, wake) = state.withLock { state -> (InboundRejection?, Bool) in
+            guard !state.stopped else { return (.stopped, false) }
+            if work.hasWaitingSource {
+                guard state.awaited < configuration.maxQueuedEvents else {
+                    return (.overloaded(limit: configuration.maxQueuedEvents), false)
+                }
+                state.awaited += 1
+            }
             state.queue.append(work)
             defer { state.writerIdle = false }
-            return (true, state.writerIdle)
+            return (nil, state.writerIdle)
         }
-        guard accepted else { work.reject(InboundRejection.stopped); return }
         if wake { workArrived.signal() }
+        guard let refusal else { return }
+        if case .overloaded = refusal {
+            counters.refusedWhenFull.add(1, ordering: .relaxed)
+            work.reject(refusal)
+        } else {
+            refuse(stopped: work)
+        }
+    }
+
+    /// Work the pipeline stopped before committing: its caller is told; work
+    /// nobody waits for is noted, as what a restart finds again (a send's
+    /// outcome lost this way means that send is made again, with its key).
+    private func refuse(stopped work: PipelineWork) {
+        if work.hasWaitingSource { return work.reject(.stopped) }
+        if case .claimSends = work.unwrapped.work { return }
+        logger.warning("the pipeline stopped before committing this", metadata: ["work": .string(work.summary)])
     }
 
     private func validate(_ message: InboundMessage) throws(InboundRejection) {
@@ -181,11 +231,13 @@ public final class MessagePipeline: Sendable {
                 if state.queue.isEmpty { state.writerIdle = true }
                 guard state.queue.count > configuration.maxBatch else {
                     // All of it, the usual case: the array moves instead of being copied.
-                    defer { state.queue = [] }
+                    defer { state.queue = []; state.awaited = 0 }
                     return (state.queue, state.stopped)
                 }
-                defer { state.queue.removeFirst(configuration.maxBatch) }
-                return (Array(state.queue.prefix(configuration.maxBatch)), state.stopped)
+                let batch = Array(state.queue.prefix(configuration.maxBatch))
+                state.queue.removeFirst(configuration.maxBatch)
+                state.awaited -= batch.count(where: \.hasWaitingSource)
+                return (batch, state.stopped)
             }
             if stopped { break }
             if batch.isEmpty { workArrived.wait(); continue }

@@ -135,11 +135,12 @@ final class OutboxWorker: Sendable {
     }
 
     /// A pipeline transaction did not commit: the places it took are free
-    /// again, and what its claim learned is void.
+    /// again, what its claim learned is void, and a claim it carried is asked for again.
     func abandon(_ places: LanePlaces) {
         state.withLock { state in
             places.instances.forEach { state.finished($0) }
             state.outboxUnread = true
+            state.claimAsked = false
         }
         sendsDue.signal()
     }

@@ -19,6 +19,17 @@ public struct PipelineConfiguration: Sendable {
     /// instance with a backlog, a slow connector or a low rate holds at most
     /// this much of `maxSendsInFlight`, the others keep theirs.
     public var maxSendsInFlightPerInstance = 64
+    /// Events waiting for the writer past which messages and awaited receipts
+    /// are refused (`InboundRejection.overloaded`), so that their sources
+    /// deliver them again later instead of the queue growing without bound.
+    /// Work the host started itself (outcomes of its sends, receipts its
+    /// connectors report, timers) is always taken: what it already sent bounds it.
+    public var maxQueuedEvents = 10_000
+    /// First wait before work whose transaction failed, and whose source
+    /// waits for no answer, is handed in again; doubles per failure up to
+    /// `maxCommitRetryDelay`.
+    public var commitRetryDelay: Duration = .milliseconds(250)
+    public var maxCommitRetryDelay: Duration = .seconds(30)
     /// How often due timers and retries are looked for when nothing wakes the loops.
     public var pollInterval: Duration = .milliseconds(250)
 

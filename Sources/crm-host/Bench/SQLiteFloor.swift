@@ -1,4 +1,5 @@
 import CRMCore
+import CRMStore
 import CSQLiteLogWriter
 import Foundation
 import GRDBSQLite
@@ -32,16 +33,18 @@ struct SQLiteFloor {
     /// - Parameters:
     ///   - path: a migrated database holding the instances and one conversation per `conversations` entry.
     ///   - conversations: the conversations the messages cycle through, with their instance and phone.
+    ///   - durability: whether each commit syncs the log, as the store's connections do.
     /// - Returns: messages per second.
     static func run(path: String, conversations: [BenchConversation], messages: Int, batch: Int,
-                    rows: Rows = .outbox, fileSystem: FileSystem = .plain) throws -> Double {
+                    rows: Rows = .outbox, fileSystem: FileSystem = .plain,
+                    durability: StoreDurability = .full) throws -> Double {
         _ = crm_sqlite_settings_apply()  // as the store has them, should the floor open SQLite first
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, fileSystem.vfsName) == SQLITE_OK, let db else {
             throw Failure(description: "cannot open \(path)")
         }
         defer { sqlite3_close_v2(db) }
-        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
+        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = \(durability.synchronousPragma); PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         let statements = try [
             "SELECT id FROM messages WHERE instance_id = ?1 AND whatsapp_message_id = ?2",
             "SELECT id FROM conversations WHERE instance_id = ?1 AND contact_phone = ?2",

@@ -54,6 +54,12 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         """)
     var rateOfFloor: Double?
 
+    @Option(help: """
+        When a commit counts as done, for the pipeline and the floor alike: 'full' (the log synced to stable \
+        storage at every commit, as `serve` does by default) or 'relaxed' (synced at checkpoints only).
+        """)
+    var durability = StoreDurability.full
+
     func validate() throws {
         guard rate == nil || rateOfFloor == nil else { throw ValidationError("give --rate or --rate-of-floor, not both") }
         if let rateOfFloor, !(rateOfFloor > 0 && rateOfFloor <= 1) {
@@ -62,7 +68,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue)/\(floorFileSystem.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
+        print("instances=\(instances) messages=\(messages) contacts/instance=\(contacts) floor=\(floorRows.rawValue)/\(floorFileSystem.rawValue) durability=\(durability.rawValue) cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("run  pipeline msg/s  p50 ms  p99 ms  floor msg/s  ratio  writer µs/msg  msg/batch")
         var results: [(run: PipelineRun, floor: Double)] = []
         for run in 1...runs {
@@ -110,7 +116,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     private func measurePipeline(pacedAt pace: Double?) async throws -> PipelineRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try CRMStore(folder: folder.appendingPathComponent("data"))
+        let store = try CRMStore(folder: folder.appendingPathComponent("data"), durability: durability)
         let bots = folder.appendingPathComponent("scripts")
         let instances = try createInstances(in: store)
         for instance in instances {
@@ -214,7 +220,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             return (store.path, conversations)
         }()
         return try SQLiteFloor.run(path: path, conversations: conversations, messages: messages, batch: floorBatch,
-                                   rows: floorRows, fileSystem: floorFileSystem)
+                                   rows: floorRows, fileSystem: floorFileSystem, durability: durability)
     }
 
     private func createInstances(in store: CRMStore) throws -> [InstanceRecord] {
@@ -229,3 +235,4 @@ struct BenchPipelineCommand: AsyncParsableCommand {
 
 extension SQLiteFloor.Rows: ExpressibleByArgument {}
 extension SQLiteFloor.FileSystem: ExpressibleByArgument {}
+extension StoreDurability: ExpressibleByArgument {}

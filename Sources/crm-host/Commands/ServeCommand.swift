@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRMServer
+import CRMStore
 import Foundation
 import Hummingbird
 import Logging
@@ -23,11 +24,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Turn off the simulated WhatsApp network.")
     var noSim = false
 
+    @Option(help: ArgumentHelp(
+        "When a commit is acknowledged: full (synced to stable storage, the default) or relaxed (survives a crash of the process, not power loss).",
+        discussion: "CRM_DURABILITY sets it too; the option wins."))
+    var durability: String?
+
     @Option(help: "Event loops serving HTTP and running tasks (default: one per core, less the one the pipeline's writer takes; at least one).")
     var eventLoops: Int?
 
     func validate() throws {
         if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
+        _ = try chosenDurability()
     }
 
     func run() async throws {
@@ -48,11 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label) }
         var logger = Logger(label: "crm-host")
         logger.logLevel = ProcessInfo.processInfo.environment["CRM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let configuration = DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             dataDirectory: URL(fileURLWithPath: data),
             scriptsDirectory: URL(fileURLWithPath: scripts),
             simulatedNetwork: !noSim,
             bootstrapKey: ProcessInfo.processInfo.environment["CRM_BOOTSTRAP_KEY"])
+        configuration.durability = try chosenDurability()
         let daemon = try await Daemon.open(configuration, logger: logger)
         let application = HTTPServer.application(service: daemon, host: host, port: port, logger: logger)
         try await daemon.start()
@@ -64,6 +72,15 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// `--durability`, else `CRM_DURABILITY`, else full.
+    func chosenDurability() throws -> StoreDurability {
+        guard let text = durability ?? ProcessInfo.processInfo.environment["CRM_DURABILITY"] else { return .full }
+        guard let chosen = StoreDurability(rawValue: text) else {
+            throw ValidationError("--durability (or CRM_DURABILITY) must be full or relaxed, not '\(text)'")
+        }
+        return chosen
     }
 
     static func address(_ text: String) throws -> (String, Int) {
