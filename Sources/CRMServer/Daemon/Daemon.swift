@@ -35,7 +35,7 @@ public final class Daemon: Sendable {
         let store = try CRMStore(folder: configuration.dataDirectory, durability: configuration.durability)
         let report = try Bootstrap.run(store: store, dataDirectory: configuration.dataDirectory,
                                        presetKey: configuration.bootstrapKey)
-        let vault = try CredentialVault.load(dataDirectory: configuration.dataDirectory)
+        let vault = try CredentialVault.load(dataDirectory: configuration.dataDirectory, keyFile: configuration.masterKeyFile)
         let network = configuration.simulatedNetwork
             ? try SimNetwork(ledgerPath: configuration.dataDirectory.appendingPathComponent("sim.sqlite").path)
             : nil

@@ -6,6 +6,8 @@ import Foundation
 public struct DaemonConfiguration: Sendable {
     /// Where the SQLite file, the master key, credentials and `admin.key` live.
     public var dataDirectory: URL
+    /// `--master-key`: the master key's file, when it is kept outside the data folder.
+    public var masterKeyFile: URL?
     /// The per-instance bot folders.
     public var scriptsDirectory: URL
     /// The built-in simulated WhatsApp network (`--no-sim` turns it off).

@@ -24,6 +24,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Turn off the simulated WhatsApp network.")
     var noSim = false
 
+    @Option(help: "The master key's file, kept away from the data folder it protects (default: DATA/master.key; CRM_MASTER_KEY_FILE sets it too, CRM_MASTER_KEY gives the key itself).")
+    var masterKey: String?
+
+    @OptionGroup var listener: ListenerArguments
+
     @Option(help: ArgumentHelp(
         "When a commit is acknowledged: full (synced to stable storage, the default) or relaxed (survives a crash of the process, not power loss).",
         discussion: "CRM_DURABILITY sets it too; the option wins."))
@@ -34,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
+        if noSim, listener.sim { throw ValidationError("--sim and --no-sim ask for opposite things") }
         _ = try chosenDurability()
     }
 
@@ -61,11 +67,14 @@ struct ServeCommand: AsyncParsableCommand {
             simulatedNetwork: !noSim,
             bootstrapKey: ProcessInfo.processInfo.environment["CRM_BOOTSTRAP_KEY"])
         configuration.durability = try chosenDurability()
+        configuration.masterKeyFile = masterKey.map { URL(fileURLWithPath: $0) }
         let daemon = try await Daemon.open(configuration, logger: logger)
-        let application = HTTPServer.application(service: daemon, host: host, port: port, logger: logger)
+        let options = listener.options(host: host)
+        let application = HTTPServer.application(service: daemon, host: host, port: port, options: options, logger: logger)
         try await daemon.start()
         print("crm-host listening on http://\(host):\(port)/")
         for line in daemon.startupReport() { print(line) }
+        if !noSim, !options.servesSimulator { print("/sim is not served on \(host), which is not loopback (--sim serves it there)") }
         // Services stop in reverse order: the listener first, then the daemon finishes what is in flight.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: DaemonService(daemon: daemon)), .init(service: application)],
