@@ -1,7 +1,7 @@
 // Live updates from `GET /api/events` (server-sent events). EventSource cannot
-// send an Authorization header, so it rides on the HttpOnly cookie that
-// `POST /api/session` set at sign-in.
-import { api } from './api.js';
+// send an Authorization header, so it rides on the HttpOnly session cookie
+// that `POST /api/session` set at sign-in.
+import { api, session } from './api.js';
 
 const types = ['message', 'status', 'conversation', 'instance', 'script'];
 
@@ -28,8 +28,14 @@ export function startLive() {
   source.addEventListener('error', () => {
     if (source.readyState !== EventSource.CLOSED) return announce('reconnecting');
     announce('offline');
-    // A closed stream is a refused one: a 401 here ends the session through api().
-    retry = setTimeout(() => api('GET', '/api/instances').then(startLive, () => {}), 5000);
+    // A closed stream is a refused one. The session behind the cookie may be
+    // gone (the host restarted, or its 12 hours ran out): the key opens a
+    // new one. A key no longer accepted ends the session through api().
+    retry = setTimeout(async () => {
+      const key = session.key();
+      if (key && await session.open(key).catch(() => false)) return startLive();
+      api('GET', '/api/instances').then(startLive, () => {});
+    }, 5000);
   });
 }
 
