@@ -30,6 +30,21 @@ final class ScriptTenancyTests: XCTestCase {
         XCTAssertEqual(foreignAnswers, [], "beta's `vendas` must not run default's bot on beta's customers")
     }
 
+    func test_laterCompanyNamedLikeAnotherGetsNoneOfItsBots() async throws {
+        let namesake = try host.daemon.store.createCompany(name: "default")
+        let key = try host.daemon.store.createAPIKey(company: namesake.id, name: "namesake").plaintext
+        let found = await host.daemon.tenant(forKey: key)
+        let tenant = try XCTUnwrap(found)
+        let instance = try await host.pair("vendas", phone: "5511999990003", tenant: tenant)
+
+        let answers = try await host.exchange("oi", to: instance, from: "5511911110003", tenant: tenant)
+        _ = try await host.daemon.reloadScripts(for: tenant)
+
+        XCTAssertEqual(answers, [], "a company cannot take another's bots by taking its name")
+        let status = try await host.daemon.scripts(for: tenant).first { $0.instance.id == instance.id }
+        XCTAssertNil(status?.folder)
+    }
+
     func test_scriptsListOfAnotherCompanyShowsNothingOfAnothersBot() async throws {
         let foreign = try await host.pair("vendas", phone: "5511999990002", tenant: host.beta)
         _ = try await host.exchange("falha", to: foreign, from: "5511911110002", tenant: host.beta)
