@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// `/api/scripts`: which bot version runs per instance, and reloading them.
+/// `/api/scripts`: which bot version runs per instance of the caller's
+/// company, and reloading that company's bots (never another's, SPEC §6).
 struct ScriptRoutes {
     let service: any InboxService
 
