@@ -39,10 +39,11 @@ final class CloudTestHost {
         emulator.addNumber(phoneNumberID: "PN-SUPORTE", display: "+55 11 96666-0000", token: "token-suporte")
         var logger = Logger(label: "cloud-e2e")
         logger.logLevel = .error
-        let daemon = try await Daemon.open(DaemonConfiguration(dataDirectory: folder.appendingPathComponent("data"),
-                                                               scriptsDirectory: folder.appendingPathComponent("scripts"),
-                                                               simulatedNetwork: false, bootstrapKey: key),
-                                           logger: logger)
+        var configuration = DaemonConfiguration(dataDirectory: folder.appendingPathComponent("data"),
+                                                scriptsDirectory: folder.appendingPathComponent("scripts"),
+                                                simulatedNetwork: false, bootstrapKey: key)
+        configuration.graphURL = emulator.graphURL
+        let daemon = try await Daemon.open(configuration, logger: logger)
         try await daemon.start()
         let server = try await LoopbackServer(router: HTTPServer.router(service: daemon),
                                               server: HTTPServer.server(service: daemon, logger: logger))
@@ -65,7 +66,7 @@ final class CloudTestHost {
         let tenant = try await tenant()
         let config: [String: JSONValue] = [
             "phone_number_id": .string(phoneNumberID), "access_token": .string(token), "app_secret": .string(secret),
-            "verify_token": .string("verify-\(name)"), "graph_url": .string(emulator.graphURL)]
+            "verify_token": .string("verify-\(name)")]
         let created = try await daemon.createInstance(NewInstance(name: name, connector: "cloud", config: config), for: tenant)
         let connected = try await daemon.connect(created.id, for: tenant)
         XCTAssertEqual(connected.status, "CONNECTED")

@@ -29,6 +29,12 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         APIError(.conflict, code: "conflict", message: message)
     }
 
+    /// SPEC §2 point 4: the number is connected on another instance. The
+    /// holder may be another company's: the answer names no instance.
+    public static func numberConnectedElsewhere(_ phone: String) -> APIError {
+        .conflict("phone number \(phone) is already connected on another instance; log it out there first")
+    }
+
     /// A body over the API's 1 MiB (SPEC §8), however it was read.
     public static let bodyTooLarge = APIError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
 

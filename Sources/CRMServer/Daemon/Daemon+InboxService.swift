@@ -18,7 +18,7 @@ extension Daemon: InboxService {
             guard network != nil else { throw APIError.badRequest("the simulated network is off (--no-sim)", code: "invalid_field") }
             config = [:]
         case "cloud":
-            do { _ = try CloudConfiguration(json: config) } catch {
+            do { _ = try CloudConfiguration(json: config, graphURL: configuration.graphURL) } catch {
                 throw APIError.badRequest("\(error)", code: "invalid_field")
             }
             (config, secrets) = HostConnectors.split(config)
@@ -168,7 +168,7 @@ extension Daemon: InboxService {
         if let known = cloudConfigurations.value(for: instanceID) { return known }
         guard let record = try? store.instance(instanceID), record.connector == "cloud" else { return nil }
         let credentials = StoredCredentials(store: store, vault: vault)
-        guard let configuration = try? HostConnectors(simulator: nil, credentials: credentials)
+        guard let configuration = try? HostConnectors(simulator: nil, credentials: credentials, graphURL: self.configuration.graphURL)
             .cloudConfiguration(record.id, config: record.config) else { return nil }
         cloudConfigurations.remember(configuration, for: record.id)
         return configuration
@@ -268,7 +268,7 @@ extension Daemon: InboxService {
 extension APIError {
     init(_ error: StoreError) {
         switch error {
-        case .phoneInUse: self = .conflict(error.description)
+        case .phoneInUse(let phone, _): self = .numberConnectedElsewhere(phone)
         case .invalidCursor: self = .badRequest(error.description, code: "invalid_cursor")
         case .emptyMessage: self = .badRequest(error.description, code: "invalid_field")
         case .instanceNotConnected: self = APIError(.conflict, code: "not_connected", message: error.description)

@@ -73,7 +73,7 @@ public final class Daemon: Sendable {
         self.pipeline = pipeline
         let credentials = StoredCredentials(store: store, vault: vault)
         let environment = SessionEnvironment(
-            connectors: HostConnectors(simulator: network, credentials: credentials),
+            connectors: HostConnectors(simulator: network, credentials: credentials, graphURL: configuration.graphURL),
             credentials: credentials,
             sink: PipelineSink(pipeline: pipeline),
             stateChanged: { instance, state in

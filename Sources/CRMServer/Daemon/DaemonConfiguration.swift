@@ -19,6 +19,10 @@ public struct DaemonConfiguration: Sendable {
     public var durability: StoreDurability = .full
     /// The pipeline's limits (its queue's bound, batch size, send pacing).
     public var pipeline = PipelineConfiguration()
+    /// `--graph-url` / `CRM_GRAPH_URL`: where `cloud` instances reach the
+    /// Graph API (Meta's by default; tests and proxies set it). Never an
+    /// instance's own setting.
+    public var graphURL = CloudConfiguration.defaultGraphURL
 
     public init(dataDirectory: URL, scriptsDirectory: URL, simulatedNetwork: Bool = true, bootstrapKey: String? = nil) {
         self.dataDirectory = dataDirectory

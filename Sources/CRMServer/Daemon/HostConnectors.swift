@@ -7,12 +7,14 @@ import Foundation
 struct HostConnectors: ConnectorFactory {
     let simulator: SimNetwork?
     let credentials: any CredentialStore
+    /// The Graph API's address: the host's setting, never an instance's.
+    let graphURL: String
 
     /// Config fields of a cloud instance that are secrets.
     static let cloudSecrets: Set<String> = ["access_token", "app_secret"]
 
     func makeConnector(_ setup: ConnectorSetup) throws -> any Connector {
-        guard setup.kind == "cloud" else { return try StandardConnectors(simulator: simulator).makeConnector(setup) }
+        guard setup.kind == "cloud" else { return try StandardConnectors(simulator: simulator, graphURL: graphURL).makeConnector(setup) }
         return CloudConnector(instanceID: setup.instanceID, configuration: try cloudConfiguration(setup.instanceID, config: setup.config))
     }
 
@@ -23,7 +25,7 @@ struct HostConnectors: ConnectorFactory {
            case .object(let secrets)? = try? JSONReader.parse(sealed) {
             merged.merge(secrets) { _, secret in secret }
         }
-        return try CloudConfiguration(json: merged)
+        return try CloudConfiguration(stored: merged, graphURL: graphURL)
     }
 
     /// Splits a cloud instance's `config` into what is stored plainly and the secrets.

@@ -28,7 +28,7 @@ struct SimulatorAdapter: SimulatorService {
         if let error = error as? APIError { return error }
         guard let error = error as? SimNetworkError else { return APIError.rejected(error) }
         switch error {
-        case .numberConnectedElsewhere: return .conflict(error.description)
+        case .numberConnectedElsewhere(let phone, _): return .numberConnectedElsewhere(phone)
         case .unknownPairingCode, .numberNotConnected: return APIError(.notFound, code: "not_found", message: error.description)
         case .connectionRefused: return APIError(.serviceUnavailable, code: "unavailable", message: error.description)
         }

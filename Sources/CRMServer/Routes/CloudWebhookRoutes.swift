@@ -19,7 +19,7 @@ struct CloudWebhookRoutes {
             let query = request.uri.queryParameters
             guard let configuration = service.cloudConfiguration(instanceID: try CloudWebhookRoutes.id(context)),
                   query["hub.mode"] == "subscribe",
-                  let token = query["hub.verify_token"], String(token) == configuration.verifyToken,
+                  let token = query["hub.verify_token"], configuration.acceptsVerifyToken(token),
                   let challenge = query["hub.challenge"] else {
                 throw APIError(.forbidden, code: "forbidden", message: "webhook verification failed")
             }

@@ -29,7 +29,13 @@ public protocol ConnectorFactory: Sendable {
 public struct StandardConnectors: ConnectorFactory {
     public let simulator: SimNetwork?
 
-    public init(simulator: SimNetwork?) { self.simulator = simulator }
+    /// The host's Graph API address, for `cloud` instances.
+    public let graphURL: String
+
+    public init(simulator: SimNetwork?, graphURL: String = CloudConfiguration.defaultGraphURL) {
+        self.simulator = simulator
+        self.graphURL = graphURL
+    }
 
     public func makeConnector(_ setup: ConnectorSetup) throws -> any Connector {
         switch setup.kind {
@@ -39,7 +45,8 @@ public struct StandardConnectors: ConnectorFactory {
                                 credentials: setup.credentials.flatMap(SimCredentials.init(decoding:)),
                                 saveCredentials: setup.saveCredentials)
         case "cloud":
-            return CloudConnector(instanceID: setup.instanceID, configuration: try CloudConfiguration(json: setup.config))
+            return CloudConnector(instanceID: setup.instanceID,
+                                  configuration: try CloudConfiguration(stored: setup.config, graphURL: graphURL))
         default:
             throw ConnectorSetupError.unknownKind(setup.kind, instance: setup.instanceID)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRMServer
+import CRMSessions
 import CRMStore
 import Foundation
 import Hummingbird
@@ -34,6 +35,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "CRM_DURABILITY sets it too; the option wins."))
     var durability: String?
 
+    @Option(help: ArgumentHelp(
+        "Where cloud instances reach the Graph API, an http(s) URL (default: Meta's, https://graph.facebook.com).",
+        discussion: "CRM_GRAPH_URL sets it too; the option wins. For tests and proxies: instances cannot choose it."))
+    var graphURL: String?
+
     @Option(help: "Event loops serving HTTP and running tasks (default: one per core, less the one the pipeline's writer takes; at least one).")
     var eventLoops: Int?
 
@@ -41,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
         if noSim, listener.sim { throw ValidationError("--sim and --no-sim ask for opposite things") }
         _ = try chosenDurability()
+        _ = try chosenGraphURL()
     }
 
     func run() async throws {
@@ -67,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             simulatedNetwork: !noSim,
             bootstrapKey: ProcessInfo.processInfo.environment["CRM_BOOTSTRAP_KEY"])
         configuration.durability = try chosenDurability()
+        configuration.graphURL = try chosenGraphURL()
         configuration.masterKeyFile = masterKey.map { URL(fileURLWithPath: $0) }
         let daemon = try await Daemon.open(configuration, logger: logger)
         let options = listener.options(host: host)
@@ -81,6 +89,17 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// `--graph-url`, else `CRM_GRAPH_URL`, else Meta's Graph API.
+    func chosenGraphURL() throws -> String {
+        guard let text = graphURL ?? ProcessInfo.processInfo.environment["CRM_GRAPH_URL"] else {
+            return CloudConfiguration.defaultGraphURL
+        }
+        guard CloudConfiguration.isValidGraphURL(text) else {
+            throw ValidationError("--graph-url (or CRM_GRAPH_URL) must be an http or https URL, not '\(text)'")
+        }
+        return text
     }
 
     /// `--durability`, else `CRM_DURABILITY`, else full.
