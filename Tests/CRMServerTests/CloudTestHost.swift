@@ -29,7 +29,9 @@ final class CloudTestHost {
 
     static let echoBot = #"on("message", function(msg) msg:reply("eco: " .. msg.text) end)"#
 
-    static func start(bot script: String = CloudTestHost.echoBot) async throws -> CloudTestHost {
+    /// - Parameter pipeline: the pipeline's limits, e.g. a small queue.
+    static func start(bot script: String = CloudTestHost.echoBot,
+                      pipeline: PipelineConfiguration = PipelineConfiguration()) async throws -> CloudTestHost {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-cloud-\(UUID().uuidString)")
         let bot = folder.appendingPathComponent("scripts/Vendas")
         try FileManager.default.createDirectory(at: bot, withIntermediateDirectories: true)
@@ -42,6 +44,7 @@ final class CloudTestHost {
         var configuration = DaemonConfiguration(dataDirectory: folder.appendingPathComponent("data"),
                                                 scriptsDirectory: folder.appendingPathComponent("scripts"),
                                                 simulatedNetwork: false, bootstrapKey: key)
+        configuration.pipeline = pipeline
         configuration.graphURL = emulator.graphURL
         let daemon = try await Daemon.open(configuration, logger: logger)
         try await daemon.start()

@@ -47,10 +47,18 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType
+        headers[.retryAfter] = Self.retryAfter(for: status)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try body())))
     }
 
     static let contentType = "application/json; charset=utf-8"
+
+    /// The `Retry-After` of an answer with `status`: every 503 (the host is
+    /// stopping, its storage failed, or its queue is full) tells the sender,
+    /// a webhook source above all, to deliver again in a second; nil otherwise.
+    static func retryAfter(for status: HTTPResponse.Status) -> String? {
+        status == .serviceUnavailable ? "1" : nil
+    }
 
     /// The `{"error": {"code", "message"}}` bytes, also for answers written
     /// on the connection itself (`DirectPath`).

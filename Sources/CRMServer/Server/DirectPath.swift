@@ -116,6 +116,7 @@ final class DirectPath: ChannelDuplexHandler, RemovableChannelHandler {
         fields[.date] = HTTPDate.now
         if answer.json != nil { fields[.contentType] = APIError.contentType }
         fields[.contentLength] = String(answer.json?.readableBytes ?? 0)
+        fields[.retryAfter] = APIError.retryAfter(for: answer.status)
         if closing { fields[.connection] = "close" }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: fields))), promise: nil)
         if let json = answer.json { context.write(wrapOutboundOut(.body(json)), promise: nil) }

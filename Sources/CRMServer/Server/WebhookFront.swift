@@ -167,6 +167,7 @@ final class WebhookFront: ChannelDuplexHandler, RemovableChannelHandler {
         buffer.writeString("HTTP/1.1 \(answer.status.code) \(answer.status.reasonPhrase)\r\nDate: \(date)\r\n")
         if answer.json != nil { buffer.writeString("Content-Type: \(APIError.contentType)\r\n") }
         buffer.writeString("Content-Length: \(length)\r\n")
+        if let seconds = APIError.retryAfter(for: answer.status) { buffer.writeString("Retry-After: \(seconds)\r\n") }
         if closing { buffer.writeString("Connection: close\r\n") }
         buffer.writeString("\r\n")
         if var json = answer.json { buffer.writeBuffer(&json) }
