@@ -60,6 +60,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        // Fuzz targets: a few seconds each in FuzzTests, as long as asked by `bin/fuzz` (crm-fuzz).
+        .target(name: "FuzzTargets", dependencies: [
+            "CRMServer", "CRMSessions", "CRMScripting", "CRMCore", "Lua",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Fuzz/FuzzTargets"),
+        .executableTarget(name: "crm-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/crm-fuzz"),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "CRMServer"], exclude: ["Regressions"]),
         .testTarget(name: "LuaTests", dependencies: ["Lua", "CLuaShim"], resources: [.copy("Hostile")]),
         .testTarget(name: "CRMScriptingTests", dependencies: ["CRMScripting", "Lua"]),
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMCore"]),
