@@ -157,6 +157,11 @@ extension Daemon: InboxService {
         }
         metrics.set(.init("crm_pipeline_writer_cpu_seconds_total"), to: pipeline.writerCPUTime.seconds)
         metrics.set(.init("crm_pipeline_batches_total"), to: Double(pipeline.writerBatches))
+        let failures = pipeline.statistics
+        metrics.set(.init("crm_pipeline_failed_transactions_total"), to: Double(failures.failedTransactions))
+        metrics.set(.init("crm_pipeline_refused_total", ["reason": "storage"]), to: Double(failures.refusedAfterFailure))
+        metrics.set(.init("crm_pipeline_refused_total", ["reason": "queue_full"]), to: Double(failures.refusedWhenFull))
+        metrics.set(.init("crm_pipeline_handed_in_again_total"), to: Double(failures.handedInAgain))
         return metrics.render()
     }
 

@@ -77,5 +77,11 @@ enum Metrics {
         metrics.describe("crm_pipeline_writer_cpu_seconds_total", type: "counter",
                          help: "CPU time of the pipeline's writer thread.")
         metrics.describe("crm_pipeline_batches_total", type: "counter", help: "Transactions the pipeline has committed.")
+        metrics.describe("crm_pipeline_failed_transactions_total", type: "counter",
+                         help: "Pipeline transactions that did not commit (batches, and events then tried alone).")
+        metrics.describe("crm_pipeline_refused_total", type: "counter",
+                         help: "Messages and receipts refused to their source (503), by reason: storage or queue_full.")
+        metrics.describe("crm_pipeline_handed_in_again_total", type: "counter",
+                         help: "Send outcomes, receipts and timers whose transaction failed, handed in again.")
     }
 }
