@@ -88,8 +88,11 @@ static void collect_warning(void *ud, const char *piece, int tocont) {
 }
 
 lua_State *crm_newstate(crm_lua_ctx *ctx) {
+    if (!crm_watchdog_start()) return NULL;
     lua_State *L = lua_newstate(capped_alloc, ctx);
     if (L == NULL) return NULL;
+    ctx->main = L;
+    ctx->executing = L;
     lua_atpanic(L, panic);
     lua_setwarnf(L, collect_warning, ctx);
     /* Events leave short-lived garbage (the event table, its strings); the

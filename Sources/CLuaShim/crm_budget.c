@@ -1,5 +1,7 @@
 /* The per-call budget: instruction count and deadline through a count hook that
-   stays armed once it fires, so a script's pcall cannot swallow the stop. */
+   stays armed once it fires, so a script's pcall cannot swallow the stop. The
+   hook also reads the shared watchdog's mark, which the watchdog sets at the
+   deadline while arming the hook to fire at once (crm_watchdog.c). */
 #include "crm_internal.h"
 #include <stdio.h>
 #include <string.h>
@@ -35,13 +37,17 @@ static const char *stop_message(crm_lua_ctx *ctx) {
 
 static void count_hook(lua_State *L, lua_Debug *ar);
 
+const char crm_hookless_mark = 0;
+
+void crm_arm_hook(lua_State *L) { lua_sethook(L, count_hook, LUA_MASKCOUNT, 1); }
+
 /* Raises the sticky stop as an error "chunk:line: <limit> exceeded". The
    message is pushed with the cap off so it arrives whole even at the memory
    limit, and the hook fires again on this thread's next instruction, so a
    pcall, an xpcall handler or a __close that catches it stops again at once. */
 static int raise_stop(lua_State *L, crm_lua_ctx *ctx) {
     if (ctx->stop_where[0] == '\0') crm_record_where(L, ctx->stop_where, sizeof ctx->stop_where);
-    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    crm_arm_hook(L);
     int enforce = ctx->enforce;
     ctx->enforce = 0;
     if (ctx->stop_where[0]) lua_pushfstring(L, "%s: %s", ctx->stop_where, stop_message(ctx));
@@ -50,14 +56,18 @@ static int raise_stop(lua_State *L, crm_lua_ctx *ctx) {
     return lua_error(L);
 }
 
-/* Takes `units` from the budget; sets the stop when the budget or, for large
-   charges, the deadline is exhausted. Returns whether the call must stop. */
+int crm_raise_stop(lua_State *L) { return raise_stop(L, crm_ctx(L)); }
+
+/* Takes `units` from the budget; sets the stop when the budget is exhausted or
+   the deadline passed: as the watchdog marked it, or for large charges, as the
+   clock says (should the watchdog be late). Returns whether the call must stop. */
 static int spend(lua_State *L, crm_lua_ctx *ctx, int64_t units) {
     if (ctx->stop != CRM_STOP_NONE) return 1;
     ctx->instructions_left -= units;
     if (ctx->instruction_limit > 0 && ctx->instructions_left <= 0)
         ctx->stop = CRM_STOP_INSTRUCTIONS;
-    else if (units >= HOOK_INTERVAL && ctx->deadline_ns != 0 && crm_monotonic_ns() > ctx->deadline_ns)
+    else if (crm_expired(ctx)
+             || (units >= HOOK_INTERVAL && ctx->deadline_ns != 0 && crm_monotonic_ns() > ctx->deadline_ns))
         ctx->stop = CRM_STOP_DEADLINE;
     else
         return 0;
@@ -70,11 +80,19 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     crm_lua_ctx *ctx = crm_ctx(L);
     crm_note_running(L, ctx);
     if (ctx->stop == CRM_STOP_NONE && lua_gethookcount(L) != HOOK_INTERVAL) {
-        /* A thread still armed from an earlier stop: back to the normal pace. */
+        /* Armed by an earlier stop, or by the watchdog's signal: back to the
+           normal pace unless the deadline passed. The mark is read after the
+           reset, since the signal may have landed inside it. */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
-        return;
+        if (!crm_expired(ctx)) return;
     }
-    if (spend(L, ctx, HOOK_INTERVAL)) raise_stop(L, ctx);
+    if (spend(L, ctx, HOOK_INTERVAL)) {
+        /* The longjmp out of this hook leaves hooks off on L for good, which
+           only a protected call on L itself undoes: the main thread always
+           has one (crm_pcall), a coroutine is marked. */
+        if (L != ctx->main) crm_mark_hookless(L);
+        raise_stop(L, ctx);
+    }
 }
 
 void crm_charge(lua_State *L, double units) {
@@ -92,6 +110,8 @@ void crm_begin_call(lua_State *L, int64_t instructions, uint64_t deadline_ns) {
     ctx->stop = CRM_STOP_NONE;
     ctx->stop_where[0] = '\0';
     ctx->refused_size = 0;
+    ctx->host_units = 0;
+    __atomic_store_n(&ctx->expired, 0, __ATOMIC_RELEASE);
     crm_note_running(L, ctx);
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
 }
@@ -123,9 +143,14 @@ int crm_pcall(lua_State *L, int nargs, int nresults) {
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base);
+    crm_lua_ctx *outer = crm_watch_begin(ctx);
+    lua_State *outer_executing = ctx->executing;
+    ctx->executing = L;
     ctx->enforce = 1;
     int status = lua_pcall(L, nargs, nresults, base);
     ctx->enforce = 0;
+    ctx->executing = outer_executing;
+    crm_watch_end(ctx, outer);
     lua_remove(L, base);
     if (status == LUA_OK && ctx->stop != CRM_STOP_NONE) {
         /* The script caught the stop with pcall and returned: still a failure. */

@@ -50,6 +50,50 @@ static inline void crm_wrap_field(lua_State *L, int table, const char *name, lua
    large charges, the time) runs out. Only from C functions called by Lua. */
 void crm_charge(lua_State *L, double units);
 
+/* Raises the call's sticky stop (ctx->stop is set) as "chunk:line: <limit>
+   exceeded", and arms this thread's hook to raise it again at its next
+   instruction, so no handler that catches it can go on. */
+int crm_raise_stop(lua_State *L);
+
+/* Arms the count hook of `L` to fire at its next instruction. Safe inside a
+   signal handler on the system thread running `L`, as lua.c's SIGINT handler. */
+void crm_arm_hook(lua_State *L);
+
+/* Lua turns hooks off while one runs and the stop's longjmp out of the count
+   hook skips turning them back on; lua_resume and closing a coroutine never
+   do it either. A coroutine the hook stopped is therefore marked, in the
+   per-thread extra space Lua copies to new threads from the main thread only
+   (never marked), and none of its code runs again: see crm_coroutines.c. */
+extern const char crm_hookless_mark;
+static inline void crm_mark_hookless(lua_State *L) {
+    *(const void **)lua_getextraspace(L) = &crm_hookless_mark;
+}
+static inline int crm_is_hookless(lua_State *L) {
+    return *(const void **)lua_getextraspace(L) == &crm_hookless_mark;
+}
+
+/* Whether the shared watchdog found the call's deadline passed. */
+static inline int crm_expired(crm_lua_ctx *ctx) {
+    return __atomic_load_n(&ctx->expired, __ATOMIC_ACQUIRE);
+}
+
+/* Starts the shared watchdog once per process; 0 when it cannot run. */
+int crm_watchdog_start(void);
+
+/* Puts the call of `ctx` in flight on this system thread under the
+   watchdog's eye until crm_watch_end; returns the call it nests in, if any. */
+crm_lua_ctx *crm_watch_begin(crm_lua_ctx *ctx);
+void crm_watch_end(crm_lua_ctx *ctx, crm_lua_ctx *outer);
+
+/* Replaces resume, wrap and close of the coroutine library at `index` by
+   versions that track the running thread and never run code on a coroutine
+   the budget stopped. */
+void crm_cap_coroutine_library(lua_State *L, int index);
+
+/* Wraps the functions `names` of the table at `index` so each call is charged
+   by the size of its arguments and results (see crm_sizes.c). */
+void crm_charge_by_size(lua_State *L, int index, const char *const *names);
+
 /* Installs the capped string functions, and find, match, gmatch and gsub on
    the budgeted matcher, into the string table at `index`. */
 void crm_cap_string_library(lua_State *L, int index);

@@ -132,6 +132,9 @@ static int text_load(lua_State *L) {
 /* print: the arguments as tostring shows them, tab-separated, to the log. */
 static int log_print(lua_State *L) {
     int count = lua_gettop(L);
+    double bytes = 0;
+    for (int i = 1; i <= count; i++) bytes += lua_type(L, i) == LUA_TSTRING ? (double)lua_rawlen(L, i) : 0;
+    crm_charge(L, 1.0 + count + bytes / 64.0);
     luaL_Buffer line;
     luaL_buffinit(L, &line);
     for (int i = 1; i <= count; i++) {
@@ -231,6 +234,28 @@ void crm_open_sandbox(lua_State *L) {
     lua_getfield(L, env, LUA_TABLIBNAME);
     crm_cap_table_library(L, -1);
     lua_pop(L, 1);
+    lua_getfield(L, env, LUA_COLIBNAME);
+    crm_cap_coroutine_library(L, -1);
+    lua_pop(L, 1);
+
+    /* Functions whose work grows with the strings they are given or make.
+       math.random and randomseed keep their generator in an upvalue, and are
+       constant time anyway. */
+    static const char *const sized_base[] = {
+        "error", "rawequal", "rawget", "select", "tonumber", "tostring", "warn", NULL
+    };
+    crm_charge_by_size(L, env, sized_base);
+    static const char *const sized_math[] = {
+        "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "log", "max",
+        "min", "modf", "rad", "sin", "sqrt", "tan", "tointeger", "type", "ult", NULL
+    };
+    lua_getfield(L, env, LUA_MATHLIBNAME);
+    crm_charge_by_size(L, -1, sized_math);
+    lua_pop(L, 1);
+    static const char *const sized_utf8[] = { "char", "codepoint", "len", "offset", NULL };
+    lua_getfield(L, env, LUA_UTF8LIBNAME);
+    crm_charge_by_size(L, -1, sized_utf8);
+    lua_pop(L, 1);
 
     /* os: time, date and clock only; time and date follow the host's clock. */
     luaopen_os(L);
@@ -269,6 +294,11 @@ void crm_open_sandbox(lua_State *L) {
     push_frozen_contents(L, -1);
     lua_setfield(L, -3, "__index");
     lua_pop(L, 1);
+    /* Arithmetic on strings converts them in these metamethods. */
+    static const char *const string_arithmetic[] = {
+        "__add", "__sub", "__mul", "__mod", "__pow", "__div", "__idiv", "__unm", NULL
+    };
+    crm_charge_by_size(L, -1, string_arithmetic);
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);

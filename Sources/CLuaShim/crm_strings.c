@@ -50,6 +50,10 @@ static const luaL_Reg pattern_functions[] = {
 void crm_cap_string_library(lua_State *L, int index) {
     int table = lua_absindex(L, index);
     crm_wrap_field(L, table, "rep", capped_rep);
+    static const char *const sized[] = {
+        "byte", "char", "format", "lower", "upper", "reverse", "sub", "pack", "packsize", "unpack", NULL
+    };
+    crm_charge_by_size(L, table, sized);
     lua_pushvalue(L, table);
     luaL_setfuncs(L, pattern_functions, 0);
     lua_pop(L, 1);

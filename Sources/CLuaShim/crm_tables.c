@@ -49,16 +49,60 @@ static int charged_move(lua_State *L) {
     return crm_forward_upvalue(L);
 }
 
-static int checked_insert(lua_State *L) { refuse_len(L, "table.insert"); return crm_forward_upvalue(L); }
-static int checked_remove(lua_State *L) { refuse_len(L, "table.remove"); return crm_forward_upvalue(L); }
-static int checked_sort(lua_State *L) { refuse_len(L, "table.sort"); return crm_forward_upvalue(L); }
+/* insert(list, [pos,] value) and remove(list [, pos]) shift the elements from
+   `pos` to the end by one, each shift charged. */
+static int charged_insert(lua_State *L) {
+    refuse_len(L, "table.insert");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_gettop(L) == 3) {
+        lua_Integer last = (lua_Integer)lua_rawlen(L, 1) + 1;
+        charge_span(L, luaL_checkinteger(L, 2), last);
+    }
+    return crm_forward_upvalue(L);
+}
+
+static int charged_remove(lua_State *L) {
+    refuse_len(L, "table.remove");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer last = (lua_Integer)lua_rawlen(L, 1);
+    charge_span(L, luaL_optinteger(L, 2, last), last);
+    return crm_forward_upvalue(L);
+}
+
+/* The order sort uses: upvalue 1 (the script's comparator, or nil for `<`),
+   with each comparison charged. A comparator written in C (`math.ult`,
+   `rawequal`) runs no VM instruction, so without this charge a sort would be
+   out of the budget's and the deadline's reach for n log n comparisons. */
+static int charged_order(lua_State *L) {
+    crm_charge(L, 1);
+    if (lua_isnil(L, lua_upvalueindex(1))) {
+        lua_pushboolean(L, lua_compare(L, 1, 2, LUA_OPLT));
+        return 1;
+    }
+    lua_settop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 2, 1);
+    return 1;
+}
+
+static int charged_sort(lua_State *L) {
+    refuse_len(L, "table.sort");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    lua_pushcclosure(L, charged_order, 1);
+    return crm_forward_upvalue(L);
+}
 
 void crm_cap_table_library(lua_State *L, int index) {
     int table = lua_absindex(L, index);
     crm_wrap_field(L, table, "concat", charged_concat);
     crm_wrap_field(L, table, "unpack", charged_unpack);
     crm_wrap_field(L, table, "move", charged_move);
-    crm_wrap_field(L, table, "insert", checked_insert);
-    crm_wrap_field(L, table, "remove", checked_remove);
-    crm_wrap_field(L, table, "sort", checked_sort);
+    crm_wrap_field(L, table, "insert", charged_insert);
+    crm_wrap_field(L, table, "remove", charged_remove);
+    crm_wrap_field(L, table, "sort", charged_sort);
+    static const char *const sized[] = { "pack", NULL };
+    crm_charge_by_size(L, table, sized);
 }

@@ -14,10 +14,15 @@ final class HostileScriptTests: XCTestCase {
         state.collectGarbage()
         let baseline = state.memoryInUse
 
-        do {
-            let results = try state.call(entry)
+        let outcome = BoundedRun.run(within: 30) { () -> Result<[LuaValue], LuaError> in
+            Result { () throws(LuaError) -> [LuaValue] in try state.call(entry) }
+        }
+        switch outcome {
+        case nil:
+            return XCTFail("\(name) still runs after 30 s: it escaped its budget", file: file, line: line)
+        case .success(let results)?:
             XCTFail("\(name) ended normally with \(results)", file: file, line: line)
-        } catch {
+        case .failure(let error)?:
             XCTAssertEqual(error.kind, script.kind, "\(name): \(error)", file: file, line: line)
             XCTAssertTrue(error.description.contains(script.message), "\(name): \(error)", file: file, line: line)
             if let expected = script.line {
@@ -48,6 +53,10 @@ final class HostileScriptTests: XCTestCase {
     func test_loopInXpcallHandler() throws { try assertContained("loop_in_xpcall_handler") }
     func test_loopInCloseAfterStop() throws { try assertContained("loop_in_close_after_stop") }
     func test_loopInErrorObjectTostring() throws { try assertContained("loop_in_error_object_tostring") }
+    func test_loopInCloseOfStoppedWrap() throws { try assertContained("loop_in_close_of_stopped_wrap") }
+    func test_loopInCloseOfStoppedCoroutine() throws { try assertContained("loop_in_close_of_stopped_coroutine") }
+    func test_loopInCloseOfNestedCoroutines() throws { try assertContained("loop_in_close_of_nested_coroutines") }
+    func test_loopInXpcallHandlerInCoroutine() throws { try assertContained("loop_in_xpcall_handler_in_coroutine") }
     func test_gcMetamethodRefused() throws { try assertContained("gc_metamethod_refused") }
     func test_errorThrownAsTable() throws { try assertContained("error_thrown_as_table") }
     func test_errorThrownAsFunction() throws { try assertContained("error_thrown_as_function") }
@@ -94,6 +103,14 @@ final class HostileScriptTests: XCTestCase {
     func test_tableMoveEndless() throws { try assertContained("table_move_endless") }
     func test_tableConcatCMetamethod() throws { try assertContained("table_concat_c_metamethod") }
     func test_tableInsertWithLen() throws { try assertContained("table_insert_with_len") }
+    func test_sortWithCComparator() throws { try assertContained("sort_with_c_comparator") }
+    func test_sortWithRawequal() throws { try assertContained("sort_with_rawequal") }
+    func test_tableInsertAtFront() throws { try assertContained("table_insert_at_front") }
+    func test_tableRemoveAtFront() throws { try assertContained("table_remove_at_front") }
+    func test_stringUpperHuge() throws { try assertContained("string_upper_huge") }
+    func test_utf8LenHuge() throws { try assertContained("utf8_len_huge") }
+    func test_stringPackHuge() throws { try assertContained("string_pack_huge") }
+    func test_tonumberHuge() throws { try assertContained("tonumber_huge") }
     func test_cyclicValueReturned() throws { try assertContained("cyclic_value_returned") }
     func test_functionValueReturned() throws { try assertContained("function_value_returned") }
 

@@ -46,6 +46,17 @@ typedef struct crm_lua_ctx {
     lua_State *running;           /* thread last seen by the hook, for positions; kept
                                      alive by the registry so it is never dangling */
     void *owner;                  /* the Swift object that owns this state */
+
+    lua_State *main;              /* the state's main thread */
+    lua_State *executing;         /* the thread running script code now: the main thread,
+                                     or the coroutine the sandbox resumed or is closing */
+    int64_t host_units;           /* work a host function reports, charged once it returns */
+
+    /* the shared watchdog's view of the call in flight (crm_watchdog.c) */
+    int expired;                  /* set by the watchdog once the deadline passed */
+    uint64_t watch_at_ns;         /* when the watchdog signals (again) */
+    unsigned long watch_thread;   /* the system thread running the call */
+    struct crm_lua_ctx *watch_prev, *watch_next;
 } crm_lua_ctx;
 
 /// A host function: reads its arguments with non-raising API calls, pushes its
@@ -55,6 +66,9 @@ typedef struct crm_lua_ctx {
 typedef int (*crm_host_dispatch)(lua_State *L, void *owner, int function_id);
 #define CRM_HOST_ERROR (-1)
 #define CRM_HOST_RAISE (-2)
+/* The arguments or the results would pass the state's memory cap: the call
+   stops with "memory limit exceeded", like an allocation the cap refused. */
+#define CRM_HOST_MEMORY (-3)
 
 /// What a script wrote to the log: a warning (`warn`) or a line of `print`.
 enum crm_log_kind {
@@ -76,9 +90,11 @@ void crm_set_warning_sink(crm_warning_sink sink);
 void crm_set_module_source(crm_module_source source);
 
 /// A new state whose allocations are accounted in ctx and capped while scripts run.
+/// NULL when the state or the shared watchdog cannot be created.
 lua_State *crm_newstate(crm_lua_ctx *ctx);
 
-/// Arms the budget for the next call: instructions, an optional deadline.
+/// Arms the budget for the next call: instructions, an optional deadline, which
+/// the shared watchdog enforces from outside while the call runs.
 void crm_begin_call(lua_State *L, int64_t instructions, uint64_t deadline_ns);
 
 /// lua_pcall with a traceback handler, under the memory cap. The handler never
