@@ -20,10 +20,11 @@ public struct LuaArguments {
 
     /// The argument as text, or an error naming the function and the position.
     public func string(_ position: Int, function: String) throws(LuaError) -> String {
-        guard position <= count, let text = state.string(at: Int32(position)) else {
+        guard position >= 1, position <= count, lua_type(state.L, Int32(position)) == LUA_TSTRING else {
             throw LuaError(kind: .runtime, message: "bad argument #\(position) to '\(function)' (string expected, got \(typeName(position)))")
         }
-        return text
+        try state.copyBudget.takeValue(length: Int(lua_rawlen(state.L, Int32(position))))
+        return state.string(at: Int32(position)) ?? ""
     }
 
     /// Lua's name for the type of the argument at `position`.
@@ -128,16 +129,22 @@ extension LuaState {
             host.L = state
             defer { host.L = mainThread }
             let arguments = LuaArguments(state: host, count: Int(lua_gettop(state)))
-            do {
-                let results = try host.hostFunctions[Int(functionID)](host, arguments)
+            host.copyBudget = LuaCopyBudget(limits: host.limits)
+            let outcome = Result { () throws(LuaError) in try host.hostFunctions[Int(functionID)](host, arguments) }
+            // The bytes copied out are the host's work, charged once C has control again.
+            host.context.pointee.host_units = Int64(host.copyBudget.bytesTaken / 64)
+            // Past the memory cap the call stops, even when the function caught the error.
+            if host.copyBudget.isExhausted { return CRM_HOST_MEMORY }
+            switch outcome {
+            case .success(let results):
                 guard lua_checkstack(state, Int32(results.count) + 4) != 0 else {
                     host.pushString("too many results from a host function")
                     return CRM_HOST_ERROR
                 }
                 for result in results { host.push(result) }
                 return Int32(results.count)
-            } catch {
-                host.pushString((error as? LuaError)?.message ?? String(describing: error))
+            case .failure(let error):
+                host.pushString(error.message)
                 return CRM_HOST_ERROR
             }
         }

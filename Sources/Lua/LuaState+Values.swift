@@ -78,32 +78,33 @@ extension LuaState {
     }
 
     /// Copies the value at `index` out of the state with raw access only (no
-    /// metamethods run), within the depth and entry limits, refusing cycles.
+    /// metamethods run), within the depth limit, refusing cycles. Within a host
+    /// call, all its copies share one budget of entries and bytes.
     public func value(at index: Int32) throws(LuaError) -> LuaValue {
-        var budget = limits.valueEntries
         var visiting = Set<UnsafeRawPointer>()
-        return try value(at: lua_absindex(L, index), depth: 0, budget: &budget, visiting: &visiting)
+        return try value(at: lua_absindex(L, index), depth: 0, budget: &copyBudget, visiting: &visiting)
     }
 
-    /// The values above `base`, all within one entry budget, so a script cannot
-    /// return a million values to make the host copy them all.
+    /// The values above `base`, all within one fresh budget, so a script cannot
+    /// return a million values, or one string a million times, to make the host
+    /// copy them all.
     func results(above base: Int32) throws(LuaError) -> [LuaValue] {
         let top = lua_gettop(L)
         guard top > base else { return [] }
-        var budget = limits.valueEntries - Int(top - base)
-        guard budget >= 0 else {
+        copyBudget = LuaCopyBudget(limits: limits)
+        guard copyBudget.takeEntries(Int(top - base)) else {
             throw LuaError(kind: .conversion, message: "more than \(limits.valueEntries) values returned")
         }
         var visiting = Set<UnsafeRawPointer>()
         var results: [LuaValue] = []
         results.reserveCapacity(Int(top - base))
         for index in (base + 1)...top {
-            results.append(try value(at: index, depth: 0, budget: &budget, visiting: &visiting))
+            results.append(try value(at: index, depth: 0, budget: &copyBudget, visiting: &visiting))
         }
         return results
     }
 
-    private func value(at index: Int32, depth: Int, budget: inout Int,
+    private func value(at index: Int32, depth: Int, budget: inout LuaCopyBudget,
                        visiting: inout Set<UnsafeRawPointer>) throws(LuaError) -> LuaValue {
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE:
@@ -114,8 +115,10 @@ extension LuaState {
             if lua_isinteger(L, index) != 0 { return .integer(lua_tointegerx(L, index, nil)) }
             return .number(lua_tonumberx(L, index, nil))
         case LUA_TSTRING:
+            try budget.takeValue(length: Int(lua_rawlen(L, index)))
             return .string(bytes(at: index) ?? [])
         case LUA_TTABLE:
+            try budget.takeValue()
             return .table(try table(at: index, depth: depth, budget: &budget, visiting: &visiting))
         default:
             let type = String(cString: lua_typename(L, lua_type(L, index)))
@@ -123,7 +126,7 @@ extension LuaState {
         }
     }
 
-    private func table(at index: Int32, depth: Int, budget: inout Int,
+    private func table(at index: Int32, depth: Int, budget: inout LuaCopyBudget,
                        visiting: inout Set<UnsafeRawPointer>) throws(LuaError) -> LuaTable {
         guard depth < limits.valueDepth else {
             throw LuaError(kind: .conversion, message: "table nested deeper than \(limits.valueDepth) levels")
@@ -137,7 +140,7 @@ extension LuaState {
         }
         var table = LuaTable()
         let length = Int(lua_rawlen(L, index))
-        if length > budget {
+        if length > budget.entries {
             throw LuaError(kind: .conversion, message: "table has more than \(limits.valueEntries) entries")
         }
         if length > 0 {
@@ -145,7 +148,7 @@ extension LuaState {
             for position in 1...length {
                 lua_rawgeti(L, index, lua_Integer(position))
                 defer { pop(1) }
-                budget -= 1
+                try budget.takeEntry()
                 table.sequence.append(try value(at: lua_gettop(L), depth: depth + 1, budget: &budget, visiting: &visiting))
             }
         }
@@ -156,14 +159,10 @@ extension LuaState {
                 let position = lua_tointegerx(L, keyIndex, nil)
                 if position >= 1 && position <= length { pop(1); continue }
             }
-            budget -= 1
-            if budget < 0 {
-                pop(2)
-                throw LuaError(kind: .conversion, message: "table has more than \(limits.valueEntries) entries")
-            }
             let key: LuaValue
             let element: LuaValue
             do {
+                try budget.takeEntry()
                 key = try value(at: keyIndex, depth: depth + 1, budget: &budget, visiting: &visiting)
                 element = try value(at: keyIndex + 1, depth: depth + 1, budget: &budget, visiting: &visiting)
             } catch {

@@ -12,6 +12,9 @@ public final class LuaState {
     var L: OpaquePointer
     let context: UnsafeMutablePointer<crm_lua_ctx>
     var hostFunctions: [LuaHostFunction] = []
+    /// What copies out of the state may still take in the host call (or the
+    /// results) being copied now.
+    var copyBudget: LuaCopyBudget
     private(set) var isCallInFlight = false
     private var isClosed = false
 
@@ -27,6 +30,7 @@ public final class LuaState {
     public init(limits: LuaLimits = LuaLimits(), sandboxed: Bool = true) throws(LuaError) {
         LuaState.installCallbacks
         self.limits = limits
+        copyBudget = LuaCopyBudget(limits: limits)
         context = .allocate(capacity: 1)
         context.initialize(to: crm_lua_ctx())
         context.pointee.memory_limit = limits.memory
