@@ -9,13 +9,14 @@ import secrets
 import selectors
 import shutil
 import socket
+import subprocess
 import threading
 import time
 import uuid
 
 import requests
 
-from conftest import Host
+from conftest import Host, binary
 from steps import pair, wait_for
 
 # The bound: after an attack, the control instance's message is
@@ -174,8 +175,6 @@ class Containment:
         return f"55119{self.generation:02d}{self.numbers:06d}"
 
     def other_company(self, name: str) -> str:
-        import subprocess
-        from conftest import binary
         output = subprocess.run([str(binary()), "keys", "create", "--company", name, "--data", str(self.host.data)],
                                 check=True, capture_output=True, text=True, timeout=30).stdout
         return output.strip().splitlines()[-1]
