@@ -7,7 +7,7 @@ enum LuaConversions {
     /// Whole epoch seconds, like `os.time()`: what `os.date` and bots' arithmetic expect.
     static func seconds(_ date: Date) -> LuaValue { .integer(wholeSeconds(date)) }
 
-    static func wholeSeconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+    static func wholeSeconds(_ date: Date) -> Int64 { date.wholeSecondsSince1970 }
 
     static func optional(_ text: String?) -> LuaValue { text.map(LuaValue.text) ?? .nil }
 
