@@ -72,7 +72,7 @@ final class FixtureTarget: FuzzTarget {
         do {
             file = try parser.parse(text)
         } catch {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+            let lines = FixtureTarget.lineCount(text)
             guard error.file == path, (error.line ?? 0) <= lines + 1, !error.message.isEmpty else {
                 throw FuzzFailure("a fixture error that points nowhere: \(error) (the file has \(lines) lines)")
             }
@@ -81,6 +81,22 @@ final class FixtureTarget: FuzzTarget {
         try sameOnceRewritten(text, file, parser)
         try play(input)
         return true
+    }
+
+    /// Lines as YAML counts them: a CR, an LF, a CRLF, a NEL, a line or
+    /// paragraph separator each end one.
+    static func lineCount(_ text: String) -> Int {
+        var breaks = 0
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": if previous != "\r" { breaks += 1 }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}": breaks += 1
+            default: break
+            }
+            previous = scalar
+        }
+        return breaks + 1
     }
 
     /// The file written again from Yams' tree parses to the same cases.

@@ -3,44 +3,35 @@ import Foundation
 
 /// libFuzzer's side of a target: its bytes run by `FuzzTarget.run`, its
 /// mutations by `FuzzTarget.mutate` (so coverage guides structure-aware
-/// changes), its seeds written as the starting corpus. Only linked into
-/// anything in a `-sanitize=fuzzer` build (`bin/fuzz --libfuzzer`).
+/// changes), its seeds written as the starting corpus. Compiled only in a
+/// `-sanitize=fuzzer` build (`bin/fuzz --libfuzzer`), where libFuzzer's
+/// `main` calls these entry points.
 public enum LibFuzzerEntry {
     nonisolated(unsafe) static var target: (any FuzzTarget)?
+}
 
-    /// Starts libFuzzer's driver with this process's arguments.
-    public static func run(targetName: String) -> Never {
-        do { target = try FuzzTargets.make(targetName) } catch {
-            FileHandle.standardError.write(Data("CRM_FUZZ_TARGET: \(error)\n".utf8))
-            exit(2)
-        }
-        var arguments = CommandLine.arguments
-        if let corpus = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) { writeSeeds(into: corpus) }
-        var argc = Int32(arguments.count)
-        let argv = arguments.indices.map { strdup(arguments[$0]) }
-        var pointers = argv + [nil]
-        let status = pointers.withUnsafeMutableBufferPointer { buffer in
-            var base = buffer.baseAddress
-            return LLVMFuzzerRunDriver(&argc, &base, testOneInput)
-        }
-        arguments.removeAll()
-        exit(status)
+/// Picks the target `CRM_FUZZ_TARGET` names and writes its seeds into the
+/// corpus folder (the first argument that is not an option).
+@_cdecl("LLVMFuzzerInitialize")
+public func LLVMFuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
+                                 _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+    do { LibFuzzerEntry.target = try FuzzTargets.make(ProcessInfo.processInfo.environment["CRM_FUZZ_TARGET"] ?? "") } catch {
+        FileHandle.standardError.write(Data("CRM_FUZZ_TARGET: \(error)\n".utf8))
+        exit(2)
     }
-
-    private static func writeSeeds(into corpus: String) {
+    let arguments = CommandLine.arguments.dropFirst()
+    if let corpus = arguments.first(where: { !$0.hasPrefix("-") }) {
         try? FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
-        for (index, seed) in (target?.seeds ?? []).enumerated() {
+        for (index, seed) in (LibFuzzerEntry.target?.seeds ?? []).enumerated() {
             FileManager.default.createFile(atPath: "\(corpus)/seed-\(index)", contents: Data(seed))
         }
     }
+    return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-
-private let testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32 = { data, size in
+/// One input: an invariant broken aborts, so libFuzzer saves the input as a crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     do { _ = try LibFuzzerEntry.target?.run(input) } catch {
         FileHandle.standardError.write(Data("\(LibFuzzerEntry.target?.name ?? "?"): \(error)\n".utf8))
