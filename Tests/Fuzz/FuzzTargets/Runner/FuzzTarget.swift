@@ -30,13 +30,16 @@ public struct FuzzFailure: Error, CustomStringConvertible {
 public enum FuzzTargets {
     public static let names = ["json", "cloud", "http", "fixture", "lua"]
 
-    public static func make(_ name: String) throws -> any FuzzTarget {
+    /// - Parameters:
+    ///   - name: one of `names`.
+    ///   - deadlineMargin: how far past its deadline a Lua call may return.
+    public static func make(_ name: String, deadlineMargin: Duration = .milliseconds(100)) throws -> any FuzzTarget {
         switch name {
         case "json": return JSONTarget()
         case "cloud": return try CloudTarget(host: FuzzHost.shared())
         case "http": return try HTTPTarget(host: FuzzHost.shared())
         case "fixture": return FixtureTarget()
-        case "lua": return LuaTarget()
+        case "lua": return LuaTarget(margin: deadlineMargin)
         default: throw FuzzFailure("unknown fuzz target '\(name)' (one of \(names.joined(separator: ", ")))")
         }
     }
