@@ -28,7 +28,7 @@ final class MigrationTests: XCTestCase {
         }
         XCTAssertEqual(mode, "wal")
         XCTAssertEqual(foreignKeys, 1)
-        XCTAssertEqual(synchronous, 1, "NORMAL")
+        XCTAssertEqual(synchronous, 2, "FULL: commits are synced before they are acknowledged")
     }
 
     func test_reopeningKeepsDataAndAppliesNothingTwice() throws {
