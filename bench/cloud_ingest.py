@@ -359,11 +359,11 @@ def bench_crm_host(args, folder, payloads, index, secret, stub):
     daemon = None
     with open(log_path, "wb") as log:
         try:
-            daemon = start(args.binary, data, port, key, scripts=scripts, log=log)
+            daemon = start(args.binary, data, port, key, scripts=scripts, log=log,
+                           options=["--graph-url", f"http://127.0.0.1:{stub.server_address[1]}"])
             instance = call(base + "/api/instances", key, "POST", {"name": INSTANCE_NAME, "connector": "cloud", "config": {
                 "phone_number_id": PHONE_NUMBER_ID, "access_token": stub.token, "app_secret": secret,
-                "verify_token": "bench-verify", "graph_url": f"http://127.0.0.1:{stub.server_address[1]}",
-                "api_version": API_VERSION}})["id"]
+                "verify_token": "bench-verify", "api_version": API_VERSION}})["id"]
             call(f"{base}/api/instances/{instance}/connect", key, "POST")
             deadline = time.time() + 30
             while call(f"{base}/api/instances/{instance}", key)["status"] != "CONNECTED":

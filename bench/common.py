@@ -50,10 +50,11 @@ def wait_until_up(url, process, what, tries=300):
     raise RuntimeError(f"{what} did not start")
 
 
-def start(binary, data, port, key, scripts=None, log=None):
-    """Starts `crm-host serve` on 127.0.0.1:port; its log (stderr) goes to `log` (an open file) or nowhere."""
+def start(binary, data, port, key, scripts=None, log=None, options=()):
+    """Starts `crm-host serve` on 127.0.0.1:port with any further `options`; its log (stderr) goes to `log`
+    (an open file) or nowhere."""
     process = subprocess.Popen([binary, "serve", "--data", data, "--scripts", scripts or os.path.join(data, "bots"),
-                                "--listen", f"127.0.0.1:{port}"],
+                                "--listen", f"127.0.0.1:{port}", *options],
                                env=dict(os.environ, CRM_BOOTSTRAP_KEY=key, CRM_LOG_LEVEL="error"),
                                stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
     try:
