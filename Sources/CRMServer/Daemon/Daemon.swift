@@ -19,7 +19,7 @@ public final class Daemon: Sendable {
     let sessions: InstanceSessions
     let network: SimNetwork?
     let vault: CredentialVault
-    let bus = EventBus()
+    let bus: EventBus
     let metrics = MetricsRegistry()
     let report: [String]
     /// Each cloud instance's webhook settings with its secrets unsealed, for a
@@ -51,7 +51,8 @@ public final class Daemon: Sendable {
         self.vault = vault
         self.network = network
         self.report = report
-        let bus = self.bus
+        let bus = EventBus(keepAlive: configuration.eventKeepAlive)
+        self.bus = bus
         let metrics = self.metrics
         let scriptOwners = ScriptOwners(store: store)
         self.scriptOwners = scriptOwners
@@ -96,7 +97,9 @@ public final class Daemon: Sendable {
     }
 
     /// Finishes the events in flight, then stops sessions, the pipeline and the watcher.
+    /// Live event streams end first: nothing they would carry is coming.
     public func shutdown() async {
+        bus.close()
         await pipeline.stop()
         await sessions.shutdown()
         scripts.stopWatching()

@@ -23,6 +23,9 @@ public struct DaemonConfiguration: Sendable {
     /// Graph API (Meta's by default; tests and proxies set it). Never an
     /// instance's own setting.
     public var graphURL = CloudConfiguration.defaultGraphURL
+    /// How often an idle `/api/events` stream gets a comment line: a client
+    /// that left is noticed by the failed write, not by the next event.
+    public var eventKeepAlive: Duration = .seconds(15)
 
     public init(dataDirectory: URL, scriptsDirectory: URL, simulatedNetwork: Bool = true, bootstrapKey: String? = nil) {
         self.dataDirectory = dataDirectory
