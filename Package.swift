@@ -51,6 +51,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Web")]),
         .executableTarget(name: "crm-host", dependencies: [
             "Lua", "CRMCore", "CRMStore", "CRMScripting", "CRMSessions", "CRMServer", "CSQLiteLogWriter",
