@@ -54,7 +54,9 @@ struct WebhookRequestHead: Equatable {
         guard line.starts(with: requestStart), line.count > requestStart.count + requestEnd.count,
               line.suffix(requestEnd.count).elementsEqual(requestEnd) else { return nil }
         let target = line.dropFirst(requestStart.count).dropLast(requestEnd.count)
-        guard !target.contains(UInt8(ascii: " ")) else { return nil }
+        // Visible ASCII only, as NIO's decoder demands of a target: the same
+        // request must get the same answer whichever way it comes in.
+        guard target.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
         return InstanceIDText.normalized(String(decoding: target.prefix { $0 != UInt8(ascii: "?") }, as: UTF8.self))
     }
 
@@ -127,6 +129,12 @@ struct WebhookRequestHead: Equatable {
             }
             guard bytes[end] == 0x0D else { overran = true; return nil }
             let after = bytes.index(after: end)
+            // A CR that is the last byte within the limit ends a line whose
+            // LF lies beyond it: that line overruns the head too.
+            guard bytes.distance(from: bytes.startIndex, to: after) < WebhookRequestHead.headLimit else {
+                overran = true
+                return nil
+            }
             guard after != bytes.endIndex else { return nil }
             guard bytes[after] == 0x0A else { overran = true; return nil }
             consumed = bytes.distance(from: bytes.startIndex, to: after) + 1
