@@ -8,6 +8,7 @@ final class FuzzRegressionTests: XCTestCase {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Regressions")
 
     func test_savedInputsPass() throws {
+        var replayed = 0
         for name in FuzzTargets.names {
             let directory = Self.folder.appendingPathComponent(name)
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -18,7 +19,9 @@ final class FuzzRegressionTests: XCTestCase {
                 do { try FuzzRunner.replay(target, Array(input)) } catch {
                     XCTFail("\(name)/\(file): \(error)")
                 }
+                replayed += 1
             }
         }
+        XCTAssertGreaterThan(replayed, 0, "no saved input found under \(Self.folder.path)")
     }
 }
